@@ -1,0 +1,135 @@
+"""The append-only, hash-chained audit trail.
+
+audit imports no other app: patients and objects are referred to by their public ids,
+so any app can record events and the trail outlives what it describes.
+"""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGOUT = "logout", "Signed out"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        UPLOAD = "upload", "Uploaded"
+        VIEW = "view", "Viewed"
+        VIEW_GALLERY = "view_gallery", "Viewed gallery"
+        DOWNLOAD = "download", "Downloaded original"
+        EDIT = "edit", "Edited"
+        PRINT_REQUESTED = "print_requested", "Hard copy requested"
+        PRINT = "print", "Printed"
+        FILED = "filed", "Filed in paper record"
+        EXPORT = "export", "Exported"
+        HOLD_PLACED = "hold_placed", "Legal hold placed"
+        HOLD_RELEASED = "hold_released", "Legal hold released"
+        RULE_CHANGED = "rule_changed", "Retention rule changed"
+        DISPOSAL_PROPOSED = "disposal_proposed", "Disposal proposed"
+        DISPOSAL_APPROVED = "disposal_approved", "Disposal approved"
+        DISPOSED = "disposed", "Disposed"
+        BREAK_GLASS = "break_glass", "Break-the-glass access"
+        BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Break-the-glass reviewed"
+        SEARCH = "search", "Searched patients"
+        CREATE = "create", "Created"
+        KEYS_ROTATED = "keys_rotated", "Keys rotated"
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # Users are deactivated, never deleted, while they have audit history.
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_public_id = models.UUIDField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        permissions = [
+            ("view_access_report", "View access reports for patients and users"),
+            (
+                "view_matter_audit",
+                "View the audit history of a legal matter's patients",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="audit_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(hash__regex=r"^[0-9a-f]{64}$")
+                & Q(prev_hash__regex=r"^[0-9a-f]{64}$"),
+                name="audit_hashes_hex",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient_public_id", "occurred_at"]),
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.actor_username or 'system'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class ChainHead(models.Model):
+    """One row: the newest sequence and hash. Locking it serialises appends."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"
+
+
+class Checkpoint(models.Model):
+    """A copy of the chain head at a moment, to detect truncation of the tail later."""
+
+    sequence = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.sequence} {self.hash[:16]}"

@@ -1,0 +1,302 @@
+"""Custodian settings, read from the environment (docs/architecture.md, DESIGN.md §6).
+
+No variable set gives the embedded single-machine mode: SQLite and media under
+CUSTODIAN_DATA_DIR (default var/), Celery tasks run inline, secrets generated once into
+the data directory. DATABASE_URL, CELERY_BROKER_URL and STORAGE_BACKEND switch to
+PostgreSQL, real workers and object storage with the same code.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import django_stubs_ext
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from config.localsecrets import read_or_create
+
+# Lets generic classes such as ModelAdmin[Model] be subscripted at run time (mypy --strict).
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DATA_DIR = Path(env.str("CUSTODIAN_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+EMBEDDED = "DATABASE_URL" not in env
+
+# Secrets: a deployment must pass them; only the embedded mode may generate its own.
+if "DJANGO_SECRET_KEY" in env:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+elif EMBEDDED or DEBUG:
+    SECRET_KEY = read_or_create(DATA_DIR / "secret_key", label="Django secret key")
+else:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DATABASE_URL is.")
+
+if "CUSTODIAN_MASTER_KEY" in env:
+    CUSTODIAN_MASTER_KEY = env.str("CUSTODIAN_MASTER_KEY")
+elif "CUSTODIAN_MASTER_KEY_FILE" in env:
+    CUSTODIAN_MASTER_KEY = (
+        Path(env.str("CUSTODIAN_MASTER_KEY_FILE")).read_text().strip()
+    )
+elif EMBEDDED or DEBUG:
+    CUSTODIAN_MASTER_KEY = read_or_create(DATA_DIR / "master.key", label="master key")
+else:
+    raise ImproperlyConfigured(
+        "CUSTODIAN_MASTER_KEY (or CUSTODIAN_MASTER_KEY_FILE) must be set when "
+        "DATABASE_URL is: the master key never lives in the database."
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "axes",
+    "audit",
+    "records",
+    "imaging",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the authenticated user and guards every view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data directory unless DATABASE_URL says otherwise.
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'custodian.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: take the write lock at BEGIN, so two writers queue instead of one
+    # failing with "database is locked" when it upgrades a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Storage: local files under the data directory, or private S3-compatible object storage.
+# There is deliberately no MEDIA_URL route: stored objects are only served by audited views.
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "filesystem":
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif STORAGE_BACKEND == "s3":
+    _s3_options = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "signature_version": "s3v4",
+        # S3 silently overwrites by default; a health record must never be replaced.
+        "file_overwrite": False,
+        "object_parameters": {
+            k: v
+            for k, v in {
+                "ServerSideEncryption": env.str("AWS_S3_SSE", default="AES256"),
+                "SSEKMSKeyId": env.str("AWS_S3_SSE_KMS_KEY_ID", default=None),
+            }.items()
+            if v
+        },
+    }
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_options,
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Authentication.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AXES_FAILURE_LIMIT = env.int("CUSTODIAN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CUSTODIAN_LOCKOUT_MINUTES", default=30))
+# Per user and per client address; a successful sign-in clears that user's and address's count.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 403
+# Behind a reverse proxy, name how many proxies add X-Forwarded-For, or every user
+# shares the proxy's address.
+AXES_IPWARE_PROXY_COUNT = env.int("CUSTODIAN_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if AXES_IPWARE_PROXY_COUNT
+    else ["REMOTE_ADDR"]
+)
+
+# Sessions: short inactivity expiry, ended when the browser closes.
+SESSION_COOKIE_AGE = env.int("CUSTODIAN_SESSION_IDLE_MINUTES", default=15) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# HTTPS: a deployment behind TLS sets CUSTODIAN_HTTPS=true (check --deploy requires it).
+HTTPS = env.bool("CUSTODIAN_HTTPS", default=False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env.bool("CUSTODIAN_BEHIND_TLS_PROXY", default=HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Locale: Australian English; times stored in UTC, shown in the facility's zone.
+LANGUAGE_CODE = "en-au"
+TIME_ZONE = env.str("CUSTODIAN_TIME_ZONE", default="Australia/Sydney")
+USE_I18N = True
+USE_TZ = True
+
+# REST API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Custodian API",
+    "DESCRIPTION": "Clinical images in the patient's health record.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Celery: inline when no broker is configured; real workers otherwise.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# acks_late alone loses a task whose worker child dies; reject it back to the queue.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint-daily": {
+        "task": "audit.tasks.record_audit_checkpoint",
+        "schedule": crontab(hour=0, minute=15),
+    },
+}
+
+# Cache: local memory in the embedded mode, Redis when given one.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://custodian")}
+
+# Custodian's own limits and policies.
+CUSTODIAN_MAX_UPLOAD_MB = env.int("CUSTODIAN_MAX_UPLOAD_MB", default=40)
+CUSTODIAN_MAX_PIXELS = env.int("CUSTODIAN_MAX_PIXELS", default=100_000_000)
+CUSTODIAN_MFA_REQUIRED = env.bool("CUSTODIAN_MFA_REQUIRED", default=True)
+CUSTODIAN_WARD_ACCESS_DAYS = env.int("CUSTODIAN_WARD_ACCESS_DAYS", default=30)
+CUSTODIAN_BREAK_GLASS_HOURS = env.int("CUSTODIAN_BREAK_GLASS_HOURS", default=4)
+# Uploads are streamed to a temporary file above this size rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+}

@@ -1,0 +1,68 @@
+"""Encrypted objects in Django's storage: originals, derivatives and anything else kept.
+
+Every object is encrypted with its image's data key before it reaches storage, so a
+copied bucket or disk reveals nothing, and destroying the key destroys every copy.
+"""
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from uuid import UUID
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from imaging import crypto
+from imaging.models import DataKey
+
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def create_data_key(image_public_id: UUID) -> bytes:
+    """Make, wrap and store a fresh data key for an image; return it in clear."""
+    key = crypto.new_data_key()
+    DataKey.objects.create(
+        image_public_id=image_public_id,
+        wrapped_key=crypto.wrap_key(key, context=str(image_public_id)),
+        master_key_id=crypto.master_key_id(),
+    )
+    return key
+
+
+def data_key(image_public_id: UUID) -> bytes:
+    """The image's data key in clear; DataKey.DoesNotExist once it has been shredded."""
+    row = DataKey.objects.get(image_public_id=image_public_id)
+    return crypto.unwrap_key(bytes(row.wrapped_key), context=str(image_public_id))
+
+
+def save_encrypted(name: str, chunks: Iterable[bytes], key: bytes) -> str:
+    """Encrypt chunks into storage under name (never overwriting); return the stored name."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        for piece in crypto.encrypt_stream(chunks, key):
+            spool.write(piece)
+        spool.seek(0)
+        return default_storage.save(name, File(spool, name=name))
+
+
+def read_decrypted(name: str, key: bytes) -> Iterator[bytes]:
+    """Stream an object's plaintext, a segment at a time."""
+    with default_storage.open(name, "rb") as handle:
+        yield from crypto.decrypt_stream(handle, key)  # type: ignore[arg-type]
+
+
+def discard(name: str) -> None:
+    """Delete an object, ignoring one that was never written."""
+    if name and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def original_name(image_public_id: UUID, sha256: str) -> str:
+    """Originals are addressed by content hash, one object per image record."""
+    return f"originals/{sha256[:2]}/{sha256}/{image_public_id}.enc"
+
+
+def derivative_name(image_public_id: UUID, kind: str) -> str:
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    return (
+        f"derivatives/{str(image_public_id)[:2]}/{image_public_id}/{kind}-{stamp}.enc"
+    )

@@ -1,0 +1,40 @@
+"""Domain failures of the imaging services; views turn them into clear 4xx answers."""
+
+
+class ImagingError(Exception):
+    """Base: a request that cannot be carried out, with the status it deserves."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidField(ImagingError):
+    status_code = 400
+
+
+class UnsupportedImage(ImagingError):
+    status_code = 415
+
+
+class UploadTooLarge(ImagingError):
+    status_code = 413
+
+
+class DuplicateImage(ImagingError):
+    """The same bytes are already in this patient's record."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, existing_public_id: str) -> None:
+        super().__init__(message, field="file")
+        self.existing_public_id = existing_public_id
+
+
+class PatientNotFound(ImagingError):
+    """No such patient, or not one the user may see: the answer is the same (404)."""
+
+    status_code = 404

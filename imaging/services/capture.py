@@ -1,0 +1,303 @@
+"""The ingest service: the one way an image enters a patient's record.
+
+Every channel (capture page, API, bulk import, demo data) calls capture_image. It checks
+the user may capture for the patient, validates the fields and the bytes (by decoding),
+hashes what was received, encrypts it under a fresh data key, stores it, creates the
+record and its audit event in one transaction; any failure leaves no row and no object.
+"""
+
+import hashlib
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.services import Action, record_event
+from imaging import blobs, tasks
+from imaging.exceptions import (
+    DuplicateImage,
+    InvalidField,
+    PatientNotFound,
+    UploadTooLarge,
+)
+from imaging.models import ClinicalImage
+from imaging.validation import ImageFacts, inspect_image
+from records.models import Encounter, Patient
+from records.selectors import can_view_patient
+
+READ_CHUNK = 1024 * 1024
+PURPOSES = ("care", "teaching", "publication")
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class CaptureDetails:
+    """What the clinician tells us about a photo; blanks are filled from EXIF or defaults."""
+
+    capture_mode: str
+    consent_kind: str
+    consent_purposes: Sequence[str] = ("care",)
+    captured_at: datetime | None = None
+    captured_by: User | None = None
+    captured_by_name: str = ""
+    device: str = ""
+    body_site: str = ""
+    laterality: str = ""
+    view: str = ""
+    note: str = ""
+    encounter: Encounter | None = None
+    idempotency_key: str = ""
+    original_filename: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    image: ClinicalImage
+    created: bool
+
+
+def _check_choice(
+    value: str, choices: Sequence[str], field_name: str, label: str
+) -> None:
+    if value not in choices:
+        allowed = ", ".join(choices)
+        raise InvalidField(
+            f"Unknown {label} {value!r}; choose one of {allowed}.", field=field_name
+        )
+
+
+def validate_details(details: CaptureDetails, patient: Patient) -> None:
+    """Refuse bad fields before any byte is stored."""
+    _check_choice(
+        details.capture_mode,
+        ClinicalImage.CaptureMode.values,
+        "capture_mode",
+        "capture mode",
+    )
+    _check_choice(
+        details.consent_kind,
+        ClinicalImage.ConsentKind.values,
+        "consent_kind",
+        "consent kind",
+    )
+    if details.laterality:
+        _check_choice(
+            details.laterality,
+            ClinicalImage.Laterality.values,
+            "laterality",
+            "laterality",
+        )
+    for purpose in details.consent_purposes:
+        _check_choice(purpose, PURPOSES, "consent_purposes", "consent purpose")
+    if len(details.note) > MAX_NOTE:
+        raise InvalidField(
+            f"The note is limited to {MAX_NOTE} characters.", field="note"
+        )
+    for name, limit in (
+        ("captured_by_name", 200),
+        ("device", 200),
+        ("body_site", 200),
+        ("view", 100),
+        ("idempotency_key", 100),
+    ):
+        if len(getattr(details, name)) > limit:
+            raise InvalidField(f"{name} is limited to {limit} characters.", field=name)
+    if details.captured_at is not None:
+        if timezone.is_naive(details.captured_at):
+            raise InvalidField(
+                "captured_at needs a time zone offset.", field="captured_at"
+            )
+        if details.captured_at > timezone.now():
+            raise InvalidField(
+                "captured_at cannot be in the future.", field="captured_at"
+            )
+    if details.encounter is not None and details.encounter.patient_id != patient.pk:
+        raise InvalidField(
+            "That encounter belongs to another patient.", field="encounter"
+        )
+
+
+def _spool(upload: IO[bytes]) -> tuple[IO[bytes], str, int]:
+    """Copy the upload to a temporary file, hashing it and enforcing the size limit."""
+    limit = settings.CUSTODIAN_MAX_UPLOAD_MB * 1024 * 1024
+    # Returned open to the caller, who closes it with a with-block.
+    spool = tempfile.SpooledTemporaryFile(max_size=blobs.SPOOL_BYTES)  # noqa: SIM115
+    digest = hashlib.sha256()
+    size = 0
+    upload.seek(0)
+    while chunk := upload.read(READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise UploadTooLarge(
+                f"The file is larger than the {settings.CUSTODIAN_MAX_UPLOAD_MB} MB limit.",
+                field="file",
+            )
+        digest.update(chunk)
+        spool.write(chunk)
+    if size == 0:
+        spool.close()
+        raise InvalidField("The file is empty.", field="file")
+    spool.seek(0)
+    return spool, digest.hexdigest(), size
+
+
+def _chunks(source: IO[bytes]) -> Iterator[bytes]:
+    source.seek(0)
+    while chunk := source.read(READ_CHUNK):
+        yield chunk
+
+
+def _captured_at(
+    details: CaptureDetails, facts: ImageFacts, patient: Patient
+) -> datetime:
+    if details.captured_at is not None:
+        return details.captured_at
+    stamp = facts.exif_captured_at
+    if stamp is not None:
+        if timezone.is_naive(stamp):
+            # A camera's clock is local: read it in the facility's own zone.
+            stamp = stamp.replace(tzinfo=ZoneInfo(patient.facility.time_zone))
+        if stamp <= timezone.now():
+            return stamp
+    return timezone.now()
+
+
+def _replay(actor: User, key: str, patient: Patient) -> ClinicalImage | None:
+    if not key:
+        return None
+    existing = ClinicalImage.objects.filter(
+        uploaded_by=actor, idempotency_key=key
+    ).first()
+    if existing is not None and existing.patient_id != patient.pk:
+        raise InvalidField(
+            "This Idempotency-Key was already used for another patient.",
+            field="idempotency_key",
+        )
+    return existing
+
+
+def capture_image(
+    *,
+    actor: User | AnonymousUser,
+    patient: Patient,
+    upload: IO[bytes],
+    details: CaptureDetails,
+    channel: str,
+    request: HttpRequest | None = None,
+) -> CaptureResult:
+    """Validate, hash, encrypt and store an image into the patient's record, audited."""
+    if not actor.has_perm("imaging.capture_image") or not can_view_patient(
+        actor, patient
+    ):
+        raise PatientNotFound("No such patient.")
+    if not isinstance(actor, User):  # narrowed: anonymous users have no perms
+        raise PatientNotFound("No such patient.")
+    if (replayed := _replay(actor, details.idempotency_key, patient)) is not None:
+        return CaptureResult(image=replayed, created=False)
+    validate_details(details, patient)
+    spool, sha256, size = _spool(upload)
+    with spool:
+        facts = inspect_image(spool)
+        duplicate = (
+            ClinicalImage.objects.active()
+            .filter(patient=patient, sha256=sha256)
+            .first()
+        )
+        if duplicate is not None:
+            raise DuplicateImage(
+                f"This photo is already in the patient's record (record {duplicate.public_id}).",
+                existing_public_id=str(duplicate.public_id),
+            )
+        try:
+            image = _store(
+                actor, patient, spool, sha256, size, facts, details, channel, request
+            )
+        except IntegrityError:
+            # A concurrent retry with the same Idempotency-Key won the race: answer with
+            # its receipt, never a second image.
+            replayed = _replay(actor, details.idempotency_key, patient)
+            if replayed is None:
+                raise
+            return CaptureResult(image=replayed, created=False)
+    return CaptureResult(image=image, created=True)
+
+
+def _store(
+    actor: User,
+    patient: Patient,
+    spool: IO[bytes],
+    sha256: str,
+    size: int,
+    facts: ImageFacts,
+    details: CaptureDetails,
+    channel: str,
+    request: HttpRequest | None,
+) -> ClinicalImage:
+    image = ClinicalImage(
+        patient=patient,
+        encounter=details.encounter,
+        sha256=sha256,
+        size_bytes=size,
+        content_type=facts.content_type,
+        width=facts.width,
+        height=facts.height,
+        original_filename=details.original_filename[:255],
+        captured_at=_captured_at(details, facts, patient),
+        captured_by=details.captured_by
+        or (None if details.captured_by_name else actor),
+        captured_by_name=details.captured_by_name,
+        capture_mode=details.capture_mode,
+        device=details.device or facts.exif_device,
+        uploaded_by=actor,
+        upload_channel=channel,
+        idempotency_key=details.idempotency_key,
+        body_site=details.body_site,
+        laterality=details.laterality,
+        view=details.view,
+        note=details.note,
+        consent_kind=details.consent_kind,
+        consent_for_care="care" in details.consent_purposes,
+        consent_for_teaching="teaching" in details.consent_purposes,
+        consent_for_publication="publication" in details.consent_purposes,
+        consent_recorded_by=actor,
+    )
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            key = blobs.create_data_key(image.public_id)
+            stored_name = blobs.save_encrypted(
+                blobs.original_name(image.public_id, sha256), _chunks(spool), key
+            )
+            image.storage_name = stored_name
+            image.uploaded_at = timezone.now()
+            image.save()
+            record_event(
+                actor=actor,
+                action=Action.UPLOAD,
+                target=image,
+                patient=patient,
+                request=request,
+                detail={
+                    "sha256": sha256,
+                    "size": size,
+                    "channel": channel,
+                    "content_type": facts.content_type,
+                    **details.extra,
+                },
+            )
+            # Enqueue only once the row is committed, or a worker may not see it.
+            transaction.on_commit(lambda: tasks.make_derivatives.delay(image.pk))
+    except BaseException:
+        blobs.discard(stored_name)
+        raise
+    return image

@@ -1,0 +1,97 @@
+"""Thumbnails and previews: what people see, regenerated at will from the original.
+
+Derivatives are JPEGs with EXIF orientation applied and every metadata segment (EXIF,
+GPS, comments, ICC) dropped; the original is never touched. Safe to run twice.
+"""
+
+import hashlib
+import io
+
+from django.db import IntegrityError, transaction
+from PIL import Image, ImageOps
+
+from imaging import blobs
+from imaging.models import ClinicalImage, Derivative
+from imaging.validation import inspect_image
+
+PREVIEW_EDGE = 1600
+THUMBNAIL_EDGE = 320
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    """Flatten any mode (alpha, palette, 16-bit, CMYK) onto an RGB image for display."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if im.mode == "P":
+        im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
+    if im.mode in ("RGBA", "LA", "RGBa", "La"):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return im.convert("RGB")
+
+
+def _encode(im: Image.Image) -> bytes:
+    out = io.BytesIO()
+    # A fresh image has empty info: no EXIF, GPS or comment segments survive the re-encode.
+    clean = Image.new("RGB", im.size)
+    clean.paste(im)
+    clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def render_derivatives(original: bytes) -> dict[str, tuple[bytes, int, int]]:
+    """Render preview and thumbnail JPEGs from an original's bytes."""
+    inspect_image(io.BytesIO(original))
+    with Image.open(io.BytesIO(original)) as im:
+        # Decode JPEGs at a reduced scale when they are much larger than the preview.
+        im.draft("RGB", (PREVIEW_EDGE, PREVIEW_EDGE))
+        upright = ImageOps.exif_transpose(im)
+        preview = _to_rgb(upright)
+    preview.thumbnail((PREVIEW_EDGE, PREVIEW_EDGE), Image.Resampling.LANCZOS)
+    thumbnail = preview.copy()
+    # The thumbnail is made from the preview, not from the original again.
+    thumbnail.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.LANCZOS)
+    return {
+        Derivative.Kind.PREVIEW: (_encode(preview), *preview.size),
+        Derivative.Kind.THUMBNAIL: (_encode(thumbnail), *thumbnail.size),
+    }
+
+
+def make_derivatives(*, image_id: int) -> list[Derivative]:
+    """Create whichever derivatives the image lacks; do nothing for a disposed image."""
+    image = ClinicalImage.objects.filter(
+        pk=image_id, status=ClinicalImage.Status.ACTIVE
+    ).first()
+    if image is None:
+        return []
+    have = set(image.derivatives.values_list("kind", flat=True))
+    if have >= set(Derivative.Kind.values):
+        return list(image.derivatives.all())
+    key = blobs.data_key(image.public_id)
+    original = b"".join(blobs.read_decrypted(image.storage_name, key))
+    created = []
+    for kind, (data, width, height) in render_derivatives(original).items():
+        if kind in have:
+            continue
+        name = blobs.save_encrypted(
+            blobs.derivative_name(image.public_id, kind), [data], key
+        )
+        try:
+            with transaction.atomic():
+                created.append(
+                    Derivative.objects.create(
+                        image=image,
+                        kind=kind,
+                        storage_name=name,
+                        width=width,
+                        height=height,
+                        size_bytes=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(),
+                    )
+                )
+        except IntegrityError:
+            # Another run made this one first; keep theirs.
+            blobs.discard(name)
+    return created

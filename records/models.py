@@ -1,0 +1,225 @@
+"""Facilities, wards, who works where, patients and their encounters."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Jurisdiction(models.TextChoices):
+    NSW = "NSW", "New South Wales"
+    VIC = "VIC", "Victoria"
+    QLD = "QLD", "Queensland"
+    WA = "WA", "Western Australia"
+    SA = "SA", "South Australia"
+    TAS = "TAS", "Tasmania"
+    ACT = "ACT", "Australian Capital Territory"
+    NT = "NT", "Northern Territory"
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+# Australian zones differ in offset and daylight saving: Perth is not Sydney.
+TIME_ZONES = [
+    ("Australia/Sydney", "Sydney, Canberra (AEST/AEDT)"),
+    ("Australia/Melbourne", "Melbourne (AEST/AEDT)"),
+    ("Australia/Hobart", "Hobart (AEST/AEDT)"),
+    ("Australia/Brisbane", "Brisbane (AEST)"),
+    ("Australia/Adelaide", "Adelaide (ACST/ACDT)"),
+    ("Australia/Darwin", "Darwin (ACST)"),
+    ("Australia/Perth", "Perth (AWST)"),
+]
+
+
+class Facility(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(
+        max_length=10, unique=True, help_text="Short code, e.g. RHH."
+    )
+    name = models.CharField(max_length=200)
+    jurisdiction = models.CharField(max_length=3, choices=Jurisdiction.choices)
+    sector = models.CharField(max_length=7, choices=Sector.choices)
+    electronic_record = models.BooleanField(
+        default=True,
+        help_text="False for a paper record: every image is printed for the paper file.",
+    )
+    time_zone = models.CharField(max_length=40, choices=TIME_ZONES)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jurisdiction__in=Jurisdiction.values),
+                name="facility_jurisdiction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="facility_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(code=""), name="facility_code_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="wards"
+    )
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["facility__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "code"], name="ward_code_unique"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="ward_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.facility.code})"
+
+
+class StaffMembership(models.Model):
+    """A user works on a ward and so may see that ward's current patients."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ward"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.ward}"
+
+
+class FacilityAssignment(models.Model):
+    """A records manager, privacy officer or legal officer works for a whole facility."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="facility_assignments",
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="assignments"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "facility"], name="assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.facility}"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other / indeterminate"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class Patient(models.Model):
+    Sex = Sex
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="patients"
+    )
+    mrn = models.CharField("MRN", max_length=20)
+    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=200, blank=True)
+    # Unknown dates of birth happen (unidentified patients); retention then keeps images.
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=7, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_death = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        permissions = [
+            ("break_glass", "Open a patient outside one's wards, giving a reason"),
+            ("review_break_glass", "Review break-the-glass access"),
+            ("manage_retention", "Edit retention rules and medico-legal flags"),
+            ("manage_legal_holds", "Place and release legal holds"),
+            ("approve_disposal", "Review and approve disposal batches"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "mrn"], name="patient_mrn_unique"
+            ),
+            models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(family_name=""), name="patient_family_name_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_birth__isnull=True)
+                | Q(date_of_death__gte=F("date_of_birth")),
+                name="patient_death_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values), name="patient_sex_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "family_name", "given_names"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.mrn})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_names}".rstrip(", ")
+
+
+class Encounter(models.Model):
+    """An occasion of service on a ward; the latest one drives retention."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="encounters"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="encounters")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="encounter_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["ward", "ended_at"]),
+            models.Index(fields=["patient", "-started_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.ward} from {self.started_at:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

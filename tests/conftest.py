@@ -1,0 +1,140 @@
+"""The named cast and shared fixtures (STYLE.md: nurse, outsider, records_manager, ...)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from config.celery import app as celery_app
+from imaging.models import ClinicalImage
+from records.models import Facility, FacilityAssignment, Patient, Ward
+from records.roles import Role
+from tests.factories import (
+    EncounterFactory,
+    FacilityFactory,
+    PatientFactory,
+    UserFactory,
+    WardFactory,
+    capture,
+    staff_on,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings: Any, tmp_path: Path) -> None:
+    """Each test stores objects in its own folder, so leftovers are visible to it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run Celery tasks inline: a worker could not see the test's uncommitted rows.
+
+    Tests marked real_worker exercise actual workers against the configured broker.
+    """
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def media_root(settings: Any) -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def facility(db: None) -> Facility:
+    return FacilityFactory(code="RHH", name="Royal Harbour Hospital")
+
+
+@pytest.fixture
+def ward(facility: Facility) -> Ward:
+    return WardFactory(facility=facility, code="SURG5A", name="Ward 5A Surgical")
+
+
+@pytest.fixture
+def other_ward(facility: Facility) -> Ward:
+    return WardFactory(facility=facility, code="ORTHO", name="Orthopaedics")
+
+
+@pytest.fixture
+def nurse(ward: Ward) -> User:
+    return staff_on(ward, username="nurse")
+
+
+@pytest.fixture
+def outsider(other_ward: Ward) -> User:
+    """Ward staff, but on another ward: a curious colleague."""
+    return staff_on(other_ward, username="outsider")
+
+
+def _facility_role(username: str, role: Role, facility: Facility) -> User:
+    user = UserFactory(username=username, role=role)
+    FacilityAssignment.objects.create(user=user, facility=facility)
+    return user
+
+
+@pytest.fixture
+def records_manager(facility: Facility) -> User:
+    return _facility_role("records.manager", Role.RECORDS_MANAGER, facility)
+
+
+@pytest.fixture
+def records_manager2(facility: Facility) -> User:
+    return _facility_role("records.manager2", Role.RECORDS_MANAGER, facility)
+
+
+@pytest.fixture
+def legal_officer(facility: Facility) -> User:
+    return _facility_role("legal.officer", Role.LEGAL, facility)
+
+
+@pytest.fixture
+def privacy_officer(facility: Facility) -> User:
+    return _facility_role("privacy.officer", Role.PRIVACY_OFFICER, facility)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def patient(ward: Ward) -> Patient:
+    """A patient currently on the nurse's ward."""
+    current = PatientFactory(
+        facility=ward.facility, family_name="Citizen", given_names="Jane"
+    )
+    EncounterFactory(patient=current, ward=ward)
+    return current
+
+
+@pytest.fixture
+def other_patient(other_ward: Ward) -> Patient:
+    """A patient on another ward of the same facility."""
+    elsewhere = PatientFactory(facility=other_ward.facility, family_name="Other")
+    EncounterFactory(patient=elsewhere, ward=other_ward)
+    return elsewhere
+
+
+@pytest.fixture
+def wound_photo(nurse: User, patient: Patient) -> ClinicalImage:
+    return capture(
+        actor=nurse, patient=patient, body_site="Left forearm", laterality="left"
+    )

@@ -1,0 +1,80 @@
+"""seed_demo makes realistic demo data, only on a demo machine, and is idempotent."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEvent
+from imaging.models import ClinicalImage, Derivative
+from records.models import Encounter, Facility, Patient, StaffMembership, Ward
+from records.roles import Role, has_role
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = {
+    "ward.nurse": Role.WARD_STAFF,
+    "records.manager": Role.RECORDS_MANAGER,
+    "records.manager2": Role.RECORDS_MANAGER,
+    "legal.officer": Role.LEGAL,
+    "privacy.officer": Role.PRIVACY_OFFICER,
+    "admin": Role.ADMINISTRATOR,
+}
+
+
+def _counts() -> dict[str, int]:
+    models = [
+        Facility,
+        Ward,
+        User,
+        StaffMembership,
+        Patient,
+        Encounter,
+        ClinicalImage,
+        Derivative,
+        AuditEvent,
+    ]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_seed_demo_refuses_without_debug_or_force(settings: object) -> None:
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_twice_leaves_the_same_counts(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force")
+    first = _counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force")
+    assert _counts() == first
+    assert first["Facility"] == 2
+    assert 45 <= first["Patient"] <= 60
+    assert first["ClinicalImage"] >= 24
+    assert first["Derivative"] == 2 * first["ClinicalImage"]
+
+
+def test_seed_demo_makes_the_documented_users_and_varied_data() -> None:
+    call_command("seed_demo", "--force")
+    for username, role in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password("custodian-demo"), username
+        assert has_role(user, role)
+    assert Facility.objects.filter(electronic_record=False).count() == 1
+    assert Facility.objects.values("jurisdiction").distinct().count() == 2
+    assert Patient.objects.filter(date_of_death__isnull=False).count() == 1
+    assert Patient.objects.filter(date_of_birth__isnull=True).exists()
+    assert {"image/jpeg", "image/png"} <= set(
+        ClinicalImage.objects.values_list("content_type", flat=True)
+    )
+    nurse = User.objects.get(username="ward.nurse")
+    assert ClinicalImage.objects.filter(uploaded_by=nurse).exists()
+    assert (
+        AuditEvent.objects.filter(action="upload").count()
+        == ClinicalImage.objects.count()
+    )
