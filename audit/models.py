@@ -23,32 +23,51 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Locked out"
+    UPLOAD = "upload", "Uploaded"
+    VIEW = "view", "Viewed"
+    VIEW_GALLERY = "view_gallery", "Viewed gallery"
+    DOWNLOAD = "download", "Downloaded original"
+    EDIT = "edit", "Edited"
+    PRINT_REQUESTED = "print_requested", "Hard copy requested"
+    PRINT = "print", "Printed"
+    FILED = "filed", "Filed in paper record"
+    EXPORT = "export", "Exported"
+    HOLD_PLACED = "hold_placed", "Legal hold placed"
+    HOLD_RELEASED = "hold_released", "Legal hold released"
+    RULE_CHANGED = "rule_changed", "Retention rule changed"
+    DISPOSAL_PROPOSED = "disposal_proposed", "Disposal proposed"
+    DISPOSAL_APPROVED = "disposal_approved", "Disposal approved"
+    DISPOSED = "disposed", "Disposed"
+    BREAK_GLASS = "break_glass", "Break-the-glass access"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Break-the-glass reviewed"
+    SEARCH = "search", "Searched patients"
+    CREATE = "create", "Created"
+    KEYS_ROTATED = "keys_rotated", "Keys rotated"
+    REVEAL_SENSITIVE = "reveal_sensitive", "Sensitive image revealed"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    FLAG_SET = "flag_set", "Medico-legal flag set"
+    FLAG_CLEARED = "flag_cleared", "Medico-legal flag cleared"
+    DISPOSAL_OBJECTED = "disposal_objected", "Objection to disposal"
+    MATTER_OPENED = "matter_opened", "Legal matter opened"
+    EXPORT_DOWNLOADED = "export_downloaded", "Export bundle downloaded"
+    ACCESS_REPORT = "access_report", "Access report produced"
+    HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
+    MOVE_REQUESTED = "move_requested", "Move to another patient requested"
+    MOVE_APPROVED = "move_approved", "Move to another patient approved"
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """A callable, so that adding an action needs no migration (Django 5 callable choices)."""
+    return AuditAction.choices
+
+
 class AuditEvent(models.Model):
-    class Action(models.TextChoices):
-        LOGIN = "login", "Signed in"
-        LOGOUT = "logout", "Signed out"
-        LOGIN_FAILED = "login_failed", "Sign-in failed"
-        LOCKED_OUT = "locked_out", "Locked out"
-        UPLOAD = "upload", "Uploaded"
-        VIEW = "view", "Viewed"
-        VIEW_GALLERY = "view_gallery", "Viewed gallery"
-        DOWNLOAD = "download", "Downloaded original"
-        EDIT = "edit", "Edited"
-        PRINT_REQUESTED = "print_requested", "Hard copy requested"
-        PRINT = "print", "Printed"
-        FILED = "filed", "Filed in paper record"
-        EXPORT = "export", "Exported"
-        HOLD_PLACED = "hold_placed", "Legal hold placed"
-        HOLD_RELEASED = "hold_released", "Legal hold released"
-        RULE_CHANGED = "rule_changed", "Retention rule changed"
-        DISPOSAL_PROPOSED = "disposal_proposed", "Disposal proposed"
-        DISPOSAL_APPROVED = "disposal_approved", "Disposal approved"
-        DISPOSED = "disposed", "Disposed"
-        BREAK_GLASS = "break_glass", "Break-the-glass access"
-        BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Break-the-glass reviewed"
-        SEARCH = "search", "Searched patients"
-        CREATE = "create", "Created"
-        KEYS_ROTATED = "keys_rotated", "Keys rotated"
+    Action = AuditAction
 
     sequence = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
@@ -61,7 +80,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=30, choices=Action.choices)
+    action = models.CharField(max_length=30, choices=action_choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     patient_public_id = models.UUIDField(null=True, blank=True)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 
-def read_or_create(path: Path, *, label: str) -> str:
+def read_or_create(path: Path, *, label: str, consequence: str) -> str:
     """Return the secret stored at path, creating it (mode 0600) on first use."""
     if path.exists():
         return path.read_text().strip()
@@ -25,7 +25,7 @@ def read_or_create(path: Path, *, label: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     sys.stderr.write(
-        f"WARNING: generated a new {label} in {path}. Back it up: without it the "
-        "stored images cannot be decrypted. Deployments set it in the environment.\n"
+        f"WARNING: generated a new {label} in {path}. {consequence} "
+        "Deployments set it in the environment instead.\n"
     )
     return value

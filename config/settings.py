@@ -30,7 +30,11 @@ EMBEDDED = "DATABASE_URL" not in env
 if "DJANGO_SECRET_KEY" in env:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 elif EMBEDDED or DEBUG:
-    SECRET_KEY = read_or_create(DATA_DIR / "secret_key", label="Django secret key")
+    SECRET_KEY = read_or_create(
+        DATA_DIR / "secret_key",
+        label="Django secret key",
+        consequence="Replacing it signs everyone out.",
+    )
 else:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DATABASE_URL is.")
 
@@ -41,7 +45,11 @@ elif "CUSTODIAN_MASTER_KEY_FILE" in env:
         Path(env.str("CUSTODIAN_MASTER_KEY_FILE")).read_text().strip()
     )
 elif EMBEDDED or DEBUG:
-    CUSTODIAN_MASTER_KEY = read_or_create(DATA_DIR / "master.key", label="master key")
+    CUSTODIAN_MASTER_KEY = read_or_create(
+        DATA_DIR / "master.key",
+        label="master key",
+        consequence="Back it up apart from the data: without it no image can be decrypted.",
+    )
 else:
     raise ImproperlyConfigured(
         "CUSTODIAN_MASTER_KEY (or CUSTODIAN_MASTER_KEY_FILE) must be set when "
