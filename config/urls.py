@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config import health
@@ -19,4 +19,11 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("imaging.api_urls")),
+    path("capture/", include("imaging.capture_urls")),
+    path("print/", include("imaging.hardcopy_urls")),
+    path("legal/", include("imaging.legal_urls")),
+    path("retention/", include("records.retention_urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("records.urls")),
 ]
