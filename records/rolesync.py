@@ -31,3 +31,18 @@ def grant(apps: Any, mapping: dict[str, list[str]]) -> None:
                     content_type__app_label=app_label, codename=codename
                 )
             )
+
+
+def ensure_roles() -> None:
+    """Recreate the role groups from records.roles if they are missing.
+
+    Migrations create them; this restores them after a test database flush
+    (transactional and live-server tests empty every table).
+    """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.models import Group
+
+    from records.roles import ROLE_PERMISSIONS
+
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        grant(global_apps, ROLE_PERMISSIONS)

@@ -13,6 +13,7 @@ from imaging.models import ClinicalImage
 from imaging.services import CaptureDetails, capture_image
 from records.models import Encounter, Facility, Patient, StaffMembership, Ward
 from records.roles import Role
+from records.rolesync import ensure_roles
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -52,6 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     @factory.post_generation
     def role(self, create: bool, extracted: Role | None, **kwargs: Any) -> None:
         if extracted:
+            ensure_roles()
             self.groups.add(Group.objects.get(name=extracted))
         self.save()
 

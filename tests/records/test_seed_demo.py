@@ -78,3 +78,16 @@ def test_seed_demo_makes_the_documented_users_and_varied_data() -> None:
         AuditEvent.objects.filter(action="upload").count()
         == ClinicalImage.objects.count()
     )
+
+
+def test_every_demo_user_can_sign_in_to_their_home_page(client: Any) -> None:
+    call_command("seed_demo", "--force")
+    for username in DEMO_USERS:
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": "custodian-demo"}
+        )
+        assert response.status_code == 302, username
+        home = client.get("/")
+        assert home.status_code == 200
+        assert "Welcome" in home.content.decode()
+        client.post("/accounts/logout/")
