@@ -223,3 +223,110 @@ class Encounter(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class LegalMatter(models.Model):
+    """Proceedings, a complaint or an inquiry for which records must be kept and produced."""
+
+    class Kind(models.TextChoices):
+        LITIGATION = "litigation", "Litigation"
+        COMPLAINT = "complaint", "Complaint"
+        CORONER = "coroner", "Coroner"
+        SUBPOENA = "subpoena", "Subpoena"
+        FOI = "foi", "Freedom of information"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    court_or_body = models.CharField(max_length=200, blank=True)
+    patients = models.ManyToManyField(Patient, related_name="legal_matters", blank=True)
+    images = models.ManyToManyField(
+        "imaging.ClinicalImage", related_name="legal_matters", blank=True
+    )
+    # Optional limits on the patients' images in scope (captured between these dates).
+    scope_from = models.DateField(null=True, blank=True)
+    scope_to = models.DateField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="matter_reference_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope_from__isnull=True)
+                | Q(scope_to__isnull=True)
+                | Q(scope_to__gte=F("scope_from")),
+                name="matter_scope_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class LegalHold(models.Model):
+    """While active, nothing in its scope may be disposed of, whatever its retain-until."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    matter = models.ForeignKey(
+        LegalMatter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="holds",
+    )
+    reason = models.TextField()
+    patients = models.ManyToManyField(Patient, related_name="legal_holds", blank=True)
+    images = models.ManyToManyField(
+        "imaging.ClinicalImage", related_name="legal_holds", blank=True
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="hold_reason_not_empty"
+            ),
+            # A release always says who, when and why; an active hold has none of these.
+            models.CheckConstraint(
+                condition=(
+                    Q(released_at__isnull=True)
+                    & Q(released_by__isnull=True)
+                    & Q(release_reason="")
+                )
+                | (
+                    Q(released_at__isnull=False)
+                    & Q(released_by__isnull=False)
+                    & ~Q(release_reason="")
+                ),
+                name="hold_release_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["released_at"])]
+
+    def __str__(self) -> str:
+        return f"Hold {self.public_id} ({self.matter or 'no matter'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None
