@@ -62,6 +62,8 @@ BINARY = {(200, "image/*"): OpenApiTypes.BINARY, 404: ErrorSerializer}
 
 class ImagePagination(CursorPagination):
     ordering = ("-captured_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 def _patient_for(user: Any, public_id: UUID) -> Patient:
