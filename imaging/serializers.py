@@ -89,6 +89,16 @@ class ImageUploadSerializer(serializers.Serializer[Any]):
         return purposes
 
 
+class PageUploadSerializer(ImageUploadSerializer):
+    """The capture page may leave captured_at blank: EXIF DateTimeOriginal, else now."""
+
+    captured_at = serializers.DateTimeField(required=False)
+
+
+class ExifHintsSerializer(serializers.Serializer[Any]):
+    head = serializers.FileField(help_text="The first bytes of a photo.")
+
+
 class ReceiptSerializer(serializers.ModelSerializer[ClinicalImage]):
     """Given only once the image is committed to the record."""
 

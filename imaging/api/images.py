@@ -2,11 +2,13 @@
 
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -81,7 +83,7 @@ def _details(data: dict[str, Any], key: str) -> CaptureDetails:
         capture_mode=data["capture_mode"],
         consent_kind=data["consent_kind"],
         consent_purposes=tuple(data["consent_purposes"]),
-        captured_at=data["captured_at"],
+        captured_at=data.get("captured_at"),
         captured_by_name=data.get("captured_by_name", ""),
         device=data.get("device", ""),
         body_site=data.get("body_site", ""),
@@ -95,6 +97,7 @@ def _details(data: dict[str, Any], key: str) -> CaptureDetails:
 class PatientImages(CustodianAPIView):
     parser_classes = [MultiPartParser, FormParser]
     channel = ClinicalImage.Channel.API
+    upload_serializer: type[ImageUploadSerializer] = ImageUploadSerializer
 
     @extend_schema(
         summary="A patient's images, newest first",
@@ -130,8 +133,10 @@ class PatientImages(CustodianAPIView):
     )
     def post(self, request: Request, patient_id: UUID) -> Response:
         patient = _patient_for(request.user, patient_id)
-        form = ImageUploadSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        form = self.upload_serializer(data=request.data)
+        # A time without an offset is read on the facility's clock (Perth is not Sydney).
+        with timezone.override(ZoneInfo(patient.facility.time_zone)):
+            form.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(form.validated_data)
         key = request.headers.get("Idempotency-Key", "").strip()
         result = capture_image(
