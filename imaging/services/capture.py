@@ -221,9 +221,13 @@ def capture_image(
     request: HttpRequest | None = None,
 ) -> CaptureResult:
     """Validate, hash, encrypt and store an image into the patient's record, audited."""
-    if not actor.has_perm("imaging.capture_image") or not can_view_patient(
-        actor, patient
-    ):
+    # A facility's migration is a records-management act; everything else is capture.
+    needed = (
+        "imaging.import_images"
+        if channel == ClinicalImage.Channel.IMPORT
+        else "imaging.capture_image"
+    )
+    if not actor.has_perm(needed) or not can_view_patient(actor, patient):
         raise PatientNotFound("No such patient.")
     if not isinstance(actor, User):  # narrowed: anonymous users have no perms
         raise PatientNotFound("No such patient.")
