@@ -22,8 +22,12 @@ pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "TIFF")
+# Pillow's JPEG opener reports a JPEG carrying an MPF index (phones' HDR gain maps, depth
+# maps, multi-picture files) as "MPO": it is still a JPEG and must be accepted as one.
+DECODED_FORMATS = (*ACCEPTED_FORMATS, "MPO")
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
     "PNG": "image/png",
     "WEBP": "image/webp",
     "TIFF": "image/tiff",
@@ -128,7 +132,7 @@ def inspect_image(source: IO[bytes]) -> ImageFacts:
                 f"{refusal} It could not be decoded: it may be damaged or truncated.",
                 field="file",
             ) from exc
-    if fmt not in ACCEPTED_FORMATS:
+    if fmt not in DECODED_FORMATS:
         raise UnsupportedImage(refusal, field="file")
     return ImageFacts(
         content_type=_content_type(fmt, head),

@@ -135,6 +135,12 @@ def heic() -> bytes:
     return _save(upright(), "HEIF", quality=80)
 
 
+def multi_picture() -> bytes:
+    """A JPEG with a second picture indexed by MPF, as phones store HDR gain maps."""
+    gain_map = Image.new("RGB", (45, 30), (128, 128, 128))
+    return _save(upright(), "MPO", save_all=True, append_images=[gain_map])
+
+
 def zip_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -193,6 +199,7 @@ ACCEPTED = [
     Sample("motion-photo.jpg", lambda: jpeg() + b"\x00\x00\x00\x18ftypmp42" * 64),
     Sample("polyglot.jpg", lambda: jpeg() + b"<html><script>alert(1)</script></html>"),
     Sample("really-a-jpeg.png", jpeg),
+    Sample("gain-map.jpg", multi_picture),
     Sample("gps-and-comment.jpg", with_gps_and_comment),
     Sample(
         "huge-allowed.jpg",

@@ -121,6 +121,14 @@ def test_a_jpeg_named_png_is_recorded_as_jpeg(
     assert ClinicalImage.objects.get().content_type == "image/jpeg"
 
 
+def test_a_phones_multi_picture_jpeg_is_accepted_as_jpeg(
+    nurse_api: APIClient, patient: Patient
+) -> None:
+    data = corpus.SAMPLES["gain-map.jpg"].data
+    assert post_photo(nurse_api, patient, data).status_code == 201
+    assert ClinicalImage.objects.get().content_type == "image/jpeg"
+
+
 def test_heic_is_recorded_as_heic(nurse_api: APIClient, patient: Patient) -> None:
     post_photo(nurse_api, patient, corpus.SAMPLES["phone.heic"].data, name="a.heic")
     assert ClinicalImage.objects.get().content_type == "image/heic"
