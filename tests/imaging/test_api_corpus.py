@@ -42,8 +42,8 @@ def test_refused_file_gets_a_clear_4xx_and_leaves_nothing(
     [s for s in corpus.ACCEPTED if s.name != "huge-allowed.jpg"],
     ids=lambda s: s.name,
 )
-def test_accepted_file_round_trips_byte_exact(
-    sample: corpus.Sample, nurse_api: APIClient, patient: Patient
+def test_accepted_file_round_trips_byte_exact_and_is_encrypted_at_rest(
+    sample: corpus.Sample, nurse_api: APIClient, patient: Patient, media_root: Path
 ) -> None:
     response = post_photo(nurse_api, patient, sample.data, name=sample.name)
     assert response.status_code == 201, response.json()
@@ -54,6 +54,8 @@ def test_accepted_file_round_trips_byte_exact(
     assert original.status_code == 200
     assert b"".join(original.streaming_content) == sample.data  # type: ignore[attr-defined]
     assert original["X-Content-Type-Options"] == "nosniff"
+    on_disk = (media_root / ClinicalImage.objects.get().storage_name).read_bytes()
+    assert sample.data[:64] not in on_disk
 
 
 def _preview(client: APIClient, image_id: str) -> Image.Image:
