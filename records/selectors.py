@@ -41,19 +41,28 @@ def _user_id(user: AnyUser) -> int:
     return user.pk if isinstance(user, User) else 0
 
 
-def _ward_ids(user: AnyUser) -> QuerySet[StaffMembership, int]:
-    return StaffMembership.objects.filter(user_id=_user_id(user)).values_list(
-        "ward_id", flat=True
-    )
+def _ward_ids(user: AnyUser) -> list[int]:
+    """The user's wards: a handful of ids, read once per request and cached on the user."""
+    cached: list[int] | None = getattr(user, "_custodian_ward_ids", None)
+    if cached is None:
+        cached = list(
+            StaffMembership.objects.filter(user_id=_user_id(user)).values_list(
+                "ward_id", flat=True
+            )
+        )
+        user._custodian_ward_ids = cached  # type: ignore[union-attr]
+    return cached
 
 
 def _ward_patient_ids(user: AnyUser) -> QuerySet[Encounter, int]:
     cutoff = timezone.now() - timedelta(days=settings.CUSTODIAN_WARD_ACCESS_DAYS)
-    return (
-        Encounter.objects.filter(ward_id__in=_ward_ids(user))
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=cutoff))
-        .values_list("patient_id", flat=True)
-    )
+    wards = _ward_ids(user)
+    # Two ANDed branches, each a range on the (ward, ended_at) index: PostgreSQL ORs two
+    # index scans instead of scanning every encounter.
+    return Encounter.objects.filter(
+        Q(ward_id__in=wards, ended_at__isnull=True)
+        | Q(ward_id__in=wards, ended_at__gte=cutoff)
+    ).values_list("patient_id", flat=True)
 
 
 def _break_glass_patient_ids(user: AnyUser) -> QuerySet[BreakGlassAccess, int]:
