@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from records.breakglass import request_break_glass, review_break_glass
-from records.models import BreakGlassAccess, Patient
+from records.models import BreakGlassAccess, FacilityAssignment, Patient
+from records.roles import Role
 from records.selectors import can_view_patient
+from tests.factories import FacilityFactory, UserFactory
 from tests.records.browsing import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,24 @@ def test_nobody_but_a_privacy_officer_reviews(
     access.refresh_from_db()
     assert access.is_pending
     assert AuditEvent.objects.count() == before
+
+
+def test_pages_seen_through_break_the_glass_are_marked_in_the_audit_trail(
+    access: BreakGlassAccess, nurse: User, other_patient: Patient
+) -> None:
+    signed_in(nurse).get(gallery_url(other_patient))
+    event = AuditEvent.objects.get(action="view_gallery")
+    assert event.detail["break_glass"] is True
+
+
+def test_a_privacy_officer_elsewhere_does_not_see_the_access(
+    access: BreakGlassAccess,
+) -> None:
+    far = UserFactory(username="far.privacy", role=Role.PRIVACY_OFFICER)
+    FacilityAssignment.objects.create(user=far, facility=FacilityFactory(code="FAR"))
+    html = signed_in(far).get(reverse("records:break-glass-queue")).content.decode()
+    assert "Awaiting review (0)" in html
+    url = reverse("records:break-glass-review", args=[access.public_id])
+    assert signed_in(far).post(url, {"outcome": "appropriate"}).status_code == 404
+    access.refresh_from_db()
+    assert access.is_pending

@@ -233,3 +233,25 @@ def test_gallery_query_count_does_not_grow_with_the_images_shown(
     event = AuditEvent.objects.last()
     assert event is not None
     assert len(event.detail["images"]) == min(count, 48)
+
+
+def test_legal_officers_find_demographics_without_a_link_to_the_record(
+    legal_officer: User, patient: Patient
+) -> None:
+    response = signed_in(legal_officer).get(
+        reverse("records:patient-search"), {"q": "Citizen"}
+    )
+    html = response.content.decode()
+    assert "CITIZEN, Jane" in html
+    assert gallery_url(patient) not in html
+    assert AuditEvent.objects.filter(action="search").exists()
+
+
+def test_a_search_without_criteria_asks_for_one_and_records_nothing(
+    nurse: User,
+) -> None:
+    client = signed_in(nurse)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse("records:patient-search"), {"q": " "})
+    assert "Enter an MRN, a name or a date of birth" in response.content.decode()
+    assert AuditEvent.objects.count() == before
