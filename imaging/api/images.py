@@ -113,7 +113,12 @@ class PatientImages(CustodianAPIView):
         )
         paginator = ImagePagination()
         page = paginator.paginate_queryset(images, request, view=self)
-        view_gallery(actor=_user(request), patient=patient, request=request._request)
+        view_gallery(
+            actor=_user(request),
+            patient=patient,
+            images=page or [],
+            request=request._request,
+        )
         return paginator.get_paginated_response(ImageSerializer(page, many=True).data)
 
     @extend_schema(
