@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -54,6 +55,8 @@ class ExifHints(CustodianAPIView):
     parser_classes = [MultiPartParser]
 
     def post(self, request: Request) -> Response:
+        if not request.user.has_perm("imaging.capture_image"):
+            raise PermissionDenied("Your role may not capture images.")
         form = ExifHintsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         upload: UploadedFile[bytes] = form.validated_data["head"]

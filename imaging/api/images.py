@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -138,6 +138,9 @@ class PatientImages(CustodianAPIView):
     )
     def post(self, request: Request, patient_id: UUID) -> Response:
         patient = _patient_for(request.user, patient_id)
+        # Reviewers may see the patient but not add to the record: say so before parsing.
+        if not request.user.has_perm("imaging.capture_image"):
+            raise PermissionDenied("Your role may not add images to the record.")
         form = self.upload_serializer(data=request.data)
         # A time without an offset is read on the facility's clock (Perth is not Sydney).
         with timezone.override(ZoneInfo(patient.facility.time_zone)):

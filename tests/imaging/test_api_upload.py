@@ -143,7 +143,9 @@ def test_records_manager_may_not_capture(
 ) -> None:
     client = APIClient()
     client.force_authenticate(records_manager)
-    assert post_photo(client, patient, jpeg_bytes()).status_code == 404
+    response = post_photo(client, patient, jpeg_bytes())
+    assert response.status_code == 403
+    assert "may not add images" in response.json()["detail"]
     _nothing_written(media_root)
 
 

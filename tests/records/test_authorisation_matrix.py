@@ -97,6 +97,47 @@ EXPECTED: dict[str, tuple[Row, ...]] = {
         ),
     ),
 }
+# The API answers 401 to the anonymous (DRF with token authentication), never a redirect.
+API_RECORD = PATIENT_RECORD | {"anonymous": 401}
+API_ORIGINAL = ORIGINAL | {"anonymous": 401}
+# Uploading: ward staff of the patient's ward; an empty upload is a 400 field error;
+# reviewers who may see the patient are refused (403); others never learn it exists.
+UPLOAD: dict[str, Answer] = {
+    "nurse": (400, 404, 404),
+    "outsider": (404, 400, 404),
+    "records_manager": (403, 403, 404),
+    "privacy_officer": (403, 403, 404),
+    "legal_officer": 404,
+    "administrator": 404,
+    "anonymous": 401,
+}
+CAPTURE_STAFF = {"nurse": 200, "outsider": 200}
+
+EXPECTED |= {
+    "api:patients": (Row(everyone(200, anonymous=401)),),
+    "api:patient-images": (
+        Row(API_RECORD, target="patient", kwarg="patient_id"),
+        Row(UPLOAD, target="patient", kwarg="patient_id", method="POST"),
+    ),
+    "api:image": (Row(API_RECORD, target="image", kwarg="image_id"),),
+    "api:image-original": (Row(API_ORIGINAL, target="image", kwarg="image_id"),),
+    "api:image-thumbnail": (Row(API_RECORD, target="image", kwarg="image_id"),),
+    "api:image-preview": (Row(API_RECORD, target="image", kwarg="image_id"),),
+    "capture:page": (Row(only(CAPTURE_STAFF)),),
+    "capture:exif": (
+        Row(only({"nurse": 400, "outsider": 400}) | {"anonymous": 403}, method="POST"),
+    ),
+    "capture:upload": (
+        Row(
+            UPLOAD | {"anonymous": 403},
+            target="patient",
+            kwarg="patient_id",
+            method="POST",
+        ),
+    ),
+    "capture:receipt": (Row(PATIENT_RECORD, target="image", kwarg="image_id"),),
+}
+
 # Whole namespaces answered by a representative row above (the admin's many model URLs).
 COVERED_NAMESPACES = {"admin"}
 
