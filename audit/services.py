@@ -86,7 +86,11 @@ def record_event(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash chain, inside the caller's transaction."""
+    """Append one event to the hash chain, inside the caller's transaction.
+
+    The chain head stays locked until the caller's transaction ends, queueing every
+    other audited write: call this last, after the slow work.
+    """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}.")
     user = actor if isinstance(actor, User) else None
@@ -103,7 +107,9 @@ def record_event(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        patient_public_id=str(patient.public_id) if patient is not None else None,
+        patient_public_id=(
+            str(UUID(str(patient.public_id))) if patient is not None else None
+        ),
         ip_address=_client_ip(request),
         user_agent=_user_agent(request),
         reason=clean_text(reason),
