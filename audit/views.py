@@ -98,7 +98,9 @@ def report_index(request: HttpRequest) -> HttpResponse:
     """Choose a patient (among those the reader may see) or a user to report on."""
     reader = _reader(request)
     if username := request.GET.get("user", "").strip():
-        return redirect("audit:user-report", username=username)
+        # Looked up first: a name that cannot be in a URL is simply not found.
+        subject = get_object_or_404(User, username=username)
+        return redirect("audit:user-report", username=subject.get_username())
     query = request.GET.get("patient", "").strip()
     patients = (
         patients_visible_to(reader)

@@ -165,3 +165,12 @@ def test_the_index_takes_a_username_to_that_users_report(
 def test_an_unknown_user_is_not_found(client: Client, privacy_officer: User) -> None:
     url = reverse("audit:user-report", kwargs={"username": "nobody"})
     assert _signed_in(client, privacy_officer).get(url).status_code == 404
+
+
+def test_a_username_that_cannot_be_in_an_address_is_simply_not_found(
+    client: Client, privacy_officer: User
+) -> None:
+    response = _signed_in(client, privacy_officer).get(
+        reverse("audit:report-index"), {"user": "../nurse/x"}
+    )
+    assert response.status_code == 404
