@@ -1,5 +1,6 @@
 """The named cast and shared fixtures (STYLE.md: nurse, outsider, records_manager, ...)."""
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,8 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 def _audit_trail_emptied_before_flush(
     request: pytest.FixtureRequest, django_db_blocker: Any
 ) -> Iterator[None]:
-    """On PostgreSQL a transactional test ends by TRUNCATE-ing every table, which the
-    audit trail's trigger refuses while it holds events: empty it first, as its owner."""
+    """A transactional test ends by emptying every table, which the audit trail's
+    triggers refuse while it holds events: empty it first, as the table's owner can."""
     if not _is_transactional(request):
         yield
         return
@@ -168,9 +169,16 @@ def _audit_trail_emptied_before_flush(
     yield
     from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        return
+    triggers = importlib.import_module("audit.migrations.0003_append_only_triggers")
     with django_db_blocker.unblock(), transaction.atomic(), connection.cursor() as cur:
-        cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        cur.execute("DELETE FROM audit_auditevent")
-        cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cur.execute("DELETE FROM audit_auditevent")
+            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        else:
+            # SQLite cannot disable a trigger: drop and recreate it.
+            for statement in triggers.SQLITE_BACKWARD:
+                cur.execute(statement)
+            cur.execute("DELETE FROM audit_auditevent")
+            for statement in triggers.SQLITE_FORWARD:
+                cur.execute(statement)

@@ -1,10 +1,12 @@
-"""On PostgreSQL, refuse UPDATE, DELETE and TRUNCATE of audit events in the database.
+"""Refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit events in the database.
 
 The model already refuses them in Django; this stops raw SQL and other clients too.
 A superuser, or the table's owner, can still disable the triggers: docs/architecture.md
 says what catches that (verify_audit and checkpoints kept apart).
 TRUNCATE of an empty table is let through, since it loses nothing: Django's test runner
 flushes every table that way.
+On SQLite, a later migration that rebuilds audit_auditevent (SQLite's way to alter a
+table) drops these triggers: it must create them again (a test checks they exist).
 """
 
 from django.db import migrations
@@ -33,15 +35,32 @@ DROP TRIGGER IF EXISTS audit_auditevent_no_change ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_refuse_change();
 """
 
+SQLITE_FORWARD = [
+    "CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END",
+    "CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_update",
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete",
+]
+
 
 def install(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(FORWARD, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement, params=None)
 
 
 def remove(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(BACKWARD, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_BACKWARD:
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,6 @@
 """Fixtures for the audit trail's tests: raw SQL as an attacker would write it."""
 
+import importlib
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
@@ -13,6 +14,7 @@ from audit.models import AuditEvent
 from audit.services import Action, record_event
 
 RawSql = Callable[..., None]
+TRIGGERS = importlib.import_module("audit.migrations.0003_append_only_triggers")
 
 
 @pytest.fixture
@@ -31,6 +33,10 @@ def attacker_sql(db: None) -> RawSql:
             # Deferred foreign-key checks of this test's own inserts block ALTER TABLE.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        else:
+            # Whoever can write the SQLite file can drop its triggers.
+            for statement in TRIGGERS.SQLITE_BACKWARD:
+                cursor.execute(statement)
 
     def run(sql: str, params: tuple[Any, ...] = ()) -> None:
         with connection.cursor() as cursor:
