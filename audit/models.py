@@ -10,6 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+OBJECT_TYPE_LENGTH = 60
+OBJECT_ID_LENGTH = 64
+USER_AGENT_LENGTH = 300
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event."""
@@ -81,11 +85,11 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=30, choices=action_choices)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=OBJECT_TYPE_LENGTH, blank=True)
+    object_id = models.CharField(max_length=OBJECT_ID_LENGTH, blank=True)
     patient_public_id = models.UUIDField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_LENGTH, blank=True)
     reason = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)

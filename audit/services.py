@@ -1,16 +1,29 @@
 """Recording audit events: the one way anything is written to the trail."""
 
-import json
 from typing import Any, Protocol
 from uuid import UUID
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.chain import GENESIS_HASH, event_fields, event_hash
-from audit.models import AuditEvent, ChainHead
+from audit.chain import (
+    GENESIS_HASH,
+    clean_ip,
+    clean_json,
+    clean_text,
+    event_fields,
+    event_hash,
+)
+from audit.models import (
+    OBJECT_ID_LENGTH,
+    OBJECT_TYPE_LENGTH,
+    USER_AGENT_LENGTH,
+    AuditEvent,
+    ChainHead,
+)
 
 Action = AuditEvent.Action
 
@@ -22,27 +35,44 @@ class HasPublicId(Protocol):
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # axes resolves the client address behind configured proxies; reuse its answer.
-    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return str(ip) if ip else None
+    # axes resolves the client behind the configured proxies (AXES_IPWARE_*); it has
+    # done so already on sign-in requests, and is asked the same way for every other.
+    ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    return clean_ip(ip)
+
+
+def _user_agent(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return clean_text(request.META.get("HTTP_USER_AGENT", ""), USER_AGENT_LENGTH)
 
 
 def _describe(target: models.Model | None) -> tuple[str, str]:
     if target is None:
         return "", ""
     ident = getattr(target, "public_id", None) or target.pk
-    return target._meta.label_lower, str(ident)
+    return (
+        clean_text(target._meta.label_lower, OBJECT_TYPE_LENGTH),
+        clean_text(ident, OBJECT_ID_LENGTH),
+    )
 
 
 def _lock_head() -> ChainHead:
-    """Lock the chain head row for the rest of the transaction, creating it once."""
+    """Lock the chain head row for the rest of the transaction, creating it if missing.
+
+    On PostgreSQL the row lock (SELECT ... FOR UPDATE) queues concurrent writers, and
+    READ COMMITTED hands each one the head its predecessor committed. On SQLite every
+    transaction begins IMMEDIATE (settings), which already holds the database's write lock.
+    """
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        # SQLite runs transactions IMMEDIATE (settings), so creation cannot race there;
-        # on PostgreSQL the initial migration creates the row.
-        head = ChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
+    if head is not None:
+        return head
+    # The row is made by a migration; a flushed database (tests) or a deleted row
+    # continues from the newest event. ON CONFLICT DO NOTHING lets racing writers agree.
+    last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+    start = last or {"sequence": 0, "hash": GENESIS_HASH}
+    ChainHead.objects.bulk_create([ChainHead(pk=1, **start)], ignore_conflicts=True)
+    return ChainHead.objects.select_for_update().get(pk=1)
 
 
 @transaction.atomic
@@ -56,27 +86,33 @@ def record_event(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash chain, inside the caller's transaction."""
+    """Append one event to the hash chain, inside the caller's transaction.
+
+    The chain head stays locked until the caller's transaction ends, queueing every
+    other audited write: call this last, after the slow work.
+    """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}.")
     user = actor if isinstance(actor, User) else None
     object_type, object_id = _describe(target)
-    # Round-trip through JSON so the hashed detail is exactly what the database returns.
-    clean_detail = json.loads(json.dumps(detail or {}, default=str))
+    clean_detail = clean_json(detail or {})
     head = _lock_head()
+    # Taken under the lock, so that time order and sequence order agree.
     occurred_at = timezone.now()
     fields = event_fields(
         sequence=head.sequence + 1,
         occurred_at=occurred_at,
         actor_id=user.pk if user else None,
-        actor_username=user.get_username() if user else "",
+        actor_username=clean_text(user.get_username()) if user else "",
         action=action,
         object_type=object_type,
         object_id=object_id,
-        patient_public_id=str(patient.public_id) if patient is not None else None,
+        patient_public_id=(
+            str(UUID(str(patient.public_id))) if patient is not None else None
+        ),
         ip_address=_client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-        reason=reason,
+        user_agent=_user_agent(request),
+        reason=clean_text(reason),
         detail=clean_detail,
     )
     digest = event_hash(head.hash, fields)
@@ -91,7 +127,7 @@ def record_event(
         patient_public_id=fields["patient"],
         ip_address=fields["ip_address"],
         user_agent=fields["user_agent"],
-        reason=reason,
+        reason=fields["reason"],
         detail=clean_detail,
         prev_hash=head.hash,
         hash=digest,
