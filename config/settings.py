@@ -144,6 +144,8 @@ elif STORAGE_BACKEND == "s3":
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
         "region_name": env.str("AWS_S3_REGION_NAME", default=None),
         "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        # "path" for S3-compatible stores (MinIO, Ceph) without per-bucket host names.
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
         "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
         "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
         "default_acl": "private",
