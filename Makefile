@@ -34,8 +34,13 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium poppler-utils >/dev/null; }
 
+# real_worker tests start Celery workers that must share the test database, so they
+# need PostgreSQL: without DATABASE_URL they are deselected (and pytest counts them).
+TEST_SELECT := $(if $(DATABASE_URL),,-m "not real_worker")
+
 test: install-dev system-deps
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	@$(if $(DATABASE_URL),echo "Running real_worker tests (PostgreSQL + Redis)",echo "SQLite: real_worker tests deselected; they run when DATABASE_URL is set")
+	$(VENV)/bin/pytest -n 2 --dist loadfile $(TEST_SELECT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
