@@ -21,7 +21,7 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
-from config.celery import app as celery_app
+from tests.workers.broker import celery_sending_to
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -154,14 +154,6 @@ def _broker_url() -> str:
     return f"{REDIS_URL}/{FIRST_DB + int(worker.removeprefix('gw') or 0)}"
 
 
-def _point_app_at(broker_url: str, *, eager: bool) -> None:
-    celery_app.conf.broker_url = broker_url
-    celery_app.conf.task_always_eager = eager
-    # Drop pooled connections to the previous broker.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def stack(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Stack]:
     """A clean broker database, storage shared with the workers, and teardown of them."""
@@ -176,10 +168,8 @@ def stack(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Sta
             "OPTIONS": {"location": str(running.data_dir / "media")},
         },
     }
-    previous = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    _point_app_at(broker_url, eager=False)
-    try:
-        yield running
-    finally:
-        running.stop_all()
-        _point_app_at(previous[0], eager=previous[1])
+    with celery_sending_to(broker_url):
+        try:
+            yield running
+        finally:
+            running.stop_all()
