@@ -27,6 +27,12 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+## The distributed mode on this machine: gunicorn, a Celery worker and beat against the
+## local PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL override the defaults);
+## migrates, seeds demo data, runs in the foreground; Ctrl-C stops all three.
+run-stack: install
+	VENV=$(VENV) bash scripts/run-stack.sh
+
 ## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
