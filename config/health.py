@@ -7,6 +7,7 @@ A load balancer takes a web server that answers 503 out of rotation until it rec
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -34,7 +35,13 @@ def _check_database() -> str:
 
 
 def _check_storage() -> str:
-    default_storage.exists("readyz-probe")
+    if hasattr(default_storage, "bucket_name"):
+        # A missing or misnamed bucket answers 404 to every object, which exists() reads
+        # as "no such file": ask for the bucket itself.
+        s3: Any = default_storage
+        s3.connection.meta.client.head_bucket(Bucket=s3.bucket_name)
+    else:
+        default_storage.exists("readyz-probe")
     return OK
 
 
