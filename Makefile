@@ -27,6 +27,12 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+## The distributed mode on this machine: gunicorn, a Celery worker and beat against the
+## local PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL override the defaults);
+## migrates, seeds demo data, runs in the foreground; Ctrl-C stops all three.
+run-stack: install
+	VENV=$(VENV) bash scripts/run-stack.sh
+
 ## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
@@ -34,9 +40,13 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium poppler-utils >/dev/null; }
 
-# Tests marked postgres run only when DATABASE_URL is set (CI's second pass).
+# Tests marked postgres or real_worker need PostgreSQL (real workers share the test
+# database): without DATABASE_URL they are deselected, and pytest counts them as such.
+TEST_SELECT := $(if $(DATABASE_URL),,-m "not postgres and not real_worker")
+
 test: install-dev system-deps
-	$(VENV)/bin/pytest -n 2 --dist loadfile $(if $(DATABASE_URL),,-m "not postgres")
+	@$(if $(DATABASE_URL),echo "PostgreSQL pass: postgres and real_worker tests included",echo "SQLite pass: postgres and real_worker tests deselected; they run when DATABASE_URL is set")
+	$(VENV)/bin/pytest -n 2 --dist loadfile $(TEST_SELECT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -13,8 +13,12 @@ import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import django
+
+if TYPE_CHECKING:
+    from bench.common import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -38,6 +42,7 @@ def main(selected: list[str]) -> None:
         for figure in module.run():
             print(figure.line(), flush=True)
             figures.append(figure)
+    _print_table(figures)
     RESULTS.mkdir(exist_ok=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -50,6 +55,29 @@ def main(selected: list[str]) -> None:
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"\n{len(figures)} figures written to {RESULTS / 'latest.json'}")
+
+
+def _print_table(figures: "list[Figure]") -> None:
+    """Every figure of the run in one table, each beside its floor."""
+    rows = [
+        (
+            f.name,
+            f"{f.value:,.2f}",
+            f.unit,
+            "" if f.floor is None else f"{f.floor:,.2f}",
+            f.floor_label,
+        )
+        for f in figures
+    ]
+    header = ("figure", "value", "unit", "floor", "floor is")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print()
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        cells = [
+            cell.rjust(width) if i in (1, 3) else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        print(" | ".join(cells).rstrip())
 
 
 if __name__ == "__main__":

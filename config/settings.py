@@ -147,6 +147,8 @@ elif STORAGE_BACKEND == "s3":
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
         "region_name": env.str("AWS_S3_REGION_NAME", default=None),
         "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        # "path" for S3-compatible stores (MinIO, Ceph) without per-bucket host names.
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
         "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
         "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
         "default_acl": "private",
@@ -301,13 +303,22 @@ CUSTODIAN_BREAK_GLASS_HOURS = env.int("CUSTODIAN_BREAK_GLASS_HOURS", default=4)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Logs: plain lines, or one JSON object a line for a log shipper (config/logging.py).
+LOG_FORMAT = env.str("CUSTODIAN_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("CUSTODIAN_LOG_FORMAT must be 'plain' or 'json'.")
+# Celery replaces the root logger's handlers unless told not to; JSON must reach workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }

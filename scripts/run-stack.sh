@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# make run-stack: the distributed mode on one machine. gunicorn, a Celery worker and
+# Celery beat against the local PostgreSQL and Redis, in the foreground; Ctrl-C (or any
+# one of them exiting) stops all three. Keys are throwaway ones generated into
+# var/stack/ for this machine only: a real deployment takes them from a secrets manager.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${VENV:-.venv}"
+PY="$VENV/bin/python"
+STACK_DIR="${CUSTODIAN_DATA_DIR:-var/stack}"
+BIND="${STACK_BIND:-127.0.0.1:8000}"
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/custodian_stack}"
+export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
+export CUSTODIAN_DATA_DIR="$STACK_DIR"
+export CUSTODIAN_MFA_REQUIRED="${CUSTODIAN_MFA_REQUIRED:-0}"
+
+mkdir -p "$STACK_DIR"
+chmod 700 "$STACK_DIR"
+(
+  umask 077
+  [ -s "$STACK_DIR/secret_key" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' >"$STACK_DIR/secret_key"
+  [ -s "$STACK_DIR/master.key" ] || "$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' >"$STACK_DIR/master.key"
+)
+DJANGO_SECRET_KEY="$(cat "$STACK_DIR/secret_key")"
+export DJANGO_SECRET_KEY
+export CUSTODIAN_MASTER_KEY_FILE="$STACK_DIR/master.key"
+
+# Create the database on first use (the server must already be running).
+"$PY" - <<'PYEOF'
+import os
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+target = conninfo_to_dict(os.environ["DATABASE_URL"])
+name = target.pop("dbname")
+with psycopg.connect(**{**target, "dbname": "postgres"}, autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"Created database {name}")
+PYEOF
+"$PY" -c 'import os, redis; redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).ping()' \
+  || { echo "Redis is not answering at $CELERY_BROKER_URL" >&2; exit 1; }
+
+"$PY" manage.py migrate --no-input
+"$PY" manage.py collectstatic --no-input --verbosity 0
+# Demo users with a known password: acceptable only on a machine holding no real data.
+"$PY" manage.py seed_demo --force
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait "${pids[@]}" 2>/dev/null || true
+  echo "Stack stopped."
+}
+trap stop_all INT TERM EXIT
+
+"$VENV/bin/gunicorn" config.wsgi --bind "$BIND" --workers 2 --access-logfile - &
+pids+=($!)
+"$VENV/bin/celery" -A config worker --loglevel INFO --concurrency 2 &
+pids+=($!)
+# Exactly one beat per deployment, or every scheduled task runs twice.
+"$VENV/bin/celery" -A config beat --loglevel INFO --schedule "$STACK_DIR/celerybeat-schedule" &
+pids+=($!)
+
+echo "Custodian stack on http://$BIND (database $DATABASE_URL, broker $CELERY_BROKER_URL). Ctrl-C stops it."
+wait -n "${pids[@]}"

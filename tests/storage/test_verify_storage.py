@@ -1,0 +1,217 @@
+"""verify_storage finds every kind of storage problem, on local files and on S3."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+
+from imaging import blobs, crypto
+from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.services import make_derivatives
+from imaging.verification import Throttle
+from records.models import Patient
+from tests.factories import capture, jpeg_bytes
+from tests.storage.conftest import Backend
+
+
+def _verify(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("verify_storage", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _verify_fails(*args: str) -> tuple[str, str]:
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("verify_storage", *args, stdout=StringIO(), stderr=err)
+    return str(failed.value), err.getvalue()
+
+
+def _replace(name: str, stored: bytes) -> None:
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(stored)) == name
+
+
+@pytest.fixture
+def photo_with_derivatives(wound_photo: ClinicalImage) -> ClinicalImage:
+    make_derivatives(image_id=wound_photo.pk)
+    return wound_photo
+
+
+def test_a_healthy_store_passes(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    out, err = _verify()
+
+    assert "Checked 1 images and listed 3 stored objects: 0 problems." in out
+    assert err == ""
+
+
+def test_a_missing_original_is_reported_and_fails_the_run(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    default_storage.delete(photo_with_derivatives.storage_name)
+
+    summary, err = _verify_fails()
+
+    assert f"MISSING: {photo_with_derivatives.storage_name}" in err
+    assert "1 problem." in summary
+
+
+def test_an_original_altered_under_its_own_key_is_reported(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    key = blobs.data_key(photo_with_derivatives.public_id)
+    swapped = crypto.encrypt_bytes(jpeg_bytes(color="navy"), key)
+    _replace(photo_with_derivatives.storage_name, swapped)
+
+    _, err = _verify_fails()
+
+    assert f"ALTERED: {photo_with_derivatives.storage_name}" in err
+    assert photo_with_derivatives.sha256 in err
+
+
+def test_a_damaged_original_that_no_longer_decrypts_is_reported(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    with default_storage.open(photo_with_derivatives.storage_name, "rb") as handle:
+        stored = bytearray(handle.read())
+    stored[-40] ^= 0xFF
+    _replace(photo_with_derivatives.storage_name, bytes(stored))
+
+    _, err = _verify_fails()
+
+    assert f"UNDECRYPTABLE: {photo_with_derivatives.storage_name}" in err
+
+
+def test_missing_and_altered_derivatives_are_reported(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    thumbnail = photo_with_derivatives.derivatives.get(kind=Derivative.Kind.THUMBNAIL)
+    preview = photo_with_derivatives.derivatives.get(kind=Derivative.Kind.PREVIEW)
+    default_storage.delete(thumbnail.storage_name)
+    key = blobs.data_key(photo_with_derivatives.public_id)
+    _replace(preview.storage_name, crypto.encrypt_bytes(b"not the preview", key))
+
+    summary, err = _verify_fails()
+
+    assert f"MISSING: {thumbnail.storage_name}: thumbnail of image" in err
+    assert f"ALTERED: {preview.storage_name}: preview of image" in err
+    assert "2 problems." in summary
+
+
+def test_an_image_whose_data_key_is_gone_is_reported(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    DataKey.objects.filter(image_public_id=photo_with_derivatives.public_id).delete()
+
+    _, err = _verify_fails()
+
+    assert f"NO_KEY: {photo_with_derivatives.storage_name}" in err
+    assert "data key is gone" in err
+
+
+def test_objects_that_no_record_claims_are_reported_as_orphans(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    stray = default_storage.save(
+        "originals/ab/abcdef/0b0e3f1e-0000-4000-8000-000000000000.enc",
+        ContentFile(b"left by a crash"),
+    )
+    unparseable = default_storage.save("derivatives/zz/junk", ContentFile(b"?"))
+
+    summary, err = _verify_fails()
+
+    assert f"ORPHAN: {stray}" in err
+    assert f"ORPHAN: {unparseable}" in err
+    assert photo_with_derivatives.storage_name not in err
+    assert "2 problems." in summary
+
+
+def test_skip_orphans_leaves_out_the_listing(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    default_storage.save("derivatives/zz/junk", ContentFile(b"?"))
+
+    out, err = _verify("--skip-orphans")
+
+    assert "0 problems." in out
+    assert err == ""
+
+
+def _three_photos(nurse: User, patient: Patient) -> list[ClinicalImage]:
+    return [
+        capture(actor=nurse, patient=patient, data=jpeg_bytes(color=color))
+        for color in ("red", "green", "blue")
+    ]
+
+
+def test_after_starts_past_the_given_image(
+    backend: Backend, nurse: User, patient: Patient
+) -> None:
+    first, *_ = _three_photos(nurse, patient)
+    default_storage.delete(first.storage_name)
+
+    out, _ = _verify("--after", str(first.pk), "--skip-orphans")
+
+    assert "Checked 2 images" in out
+
+
+def test_a_stopped_run_resumes_from_its_progress_file(
+    backend: Backend, nurse: User, patient: Patient, tmp_path: Path
+) -> None:
+    first, second, _ = _three_photos(nurse, patient)
+    progress = tmp_path / "verify.progress"
+    progress.write_text(json.dumps({"phase": "images", "after_id": second.pk}))
+    default_storage.delete(first.storage_name)
+
+    out, _ = _verify("--progress", str(progress), "--skip-orphans")
+
+    assert "Checked 1 images" in out
+    # A completed run clears its resume point, so the next one starts from the top.
+    assert not progress.exists()
+    _, err = _verify_fails("--progress", str(progress), "--skip-orphans")
+    assert f"MISSING: {first.storage_name}" in err
+
+
+def test_a_resumed_listing_starts_after_the_last_name_seen(
+    backend: Backend, photo_with_derivatives: ClinicalImage, tmp_path: Path
+) -> None:
+    early = default_storage.save("derivatives/00/early", ContentFile(b"?"))
+    late = default_storage.save("originals/ff/late", ContentFile(b"?"))
+    progress = tmp_path / "verify.progress"
+    progress.write_text(
+        json.dumps({"phase": "orphans", "after_name": "derivatives/01"})
+    )
+
+    _, err = _verify_fails("--progress", str(progress))
+
+    assert f"ORPHAN: {late}" in err
+    assert early not in err
+
+
+def test_a_rate_below_one_object_is_refused(backend: Backend, db: None) -> None:
+    summary, _ = _verify_fails("--rate", "0")
+
+    assert "--rate must be a positive number" in summary
+
+
+def test_the_throttle_spaces_reads_at_the_requested_rate() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    throttle = Throttle(4, clock=lambda: now[0], sleep=sleep)
+    for _ in range(9):
+        throttle.wait()
+
+    # Nine reads at four a second: the first at once, then a quarter second apart.
+    assert sum(slept) == pytest.approx(2.0)

@@ -1,0 +1,25 @@
+"""Settings for the workers that tests start: the real settings plus test-only hooks."""
+
+from config.settings import *  # noqa: F403
+from config.settings import CELERY_BEAT_SCHEDULE, env
+
+CELERY_INCLUDE = ["tests.workers.hooks"]
+
+# A short visibility timeout, swept every second, so a worker killed outright has its
+# unacknowledged task redelivered within the test rather than after an hour.
+if visibility := env.int("TEST_VISIBILITY_TIMEOUT", default=0):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+
+if heartbeat_dir := env.str("TEST_HEARTBEAT_DIR", default=""):
+    CELERY_BEAT_SCHEDULE = {
+        **CELERY_BEAT_SCHEDULE,
+        "test-heartbeat": {
+            "task": "tests.workers.hooks.heartbeat",
+            "schedule": 1.0,
+            "args": (heartbeat_dir,),
+        },
+    }
