@@ -4,7 +4,7 @@ The parameters are generated from the URL conf (every pattern, walked) and the c
 below also read the OpenAPI schema, so a new URL without a row in EXPECTED fails here.
 
 To add a row: key it by the URL's name ("namespace:name"), say what the URL's kwarg refers
-to (target: "patient", "image", "access" or None) and give the answer each role gets: one
+to (target: "patient", "image", "access", "user" or None) and give the answer each role gets: one
 status for every case, or a tuple (own-ward patient's, other-ward patient's, no such one).
 "own" is the nurse's ward; "other" is the outsider's ward (same facility).
 """
@@ -138,6 +138,22 @@ EXPECTED |= {
     "capture:receipt": (Row(PATIENT_RECORD, target="image", kwarg="image_id"),),
 }
 
+# Access reports: privacy officers and records managers, within their facilities.
+REPORT_READERS = {
+    "records_manager": (200, 200, 404),
+    "privacy_officer": (200, 200, 404),
+}
+for _suffix in ("", "-csv", "-pdf"):
+    EXPECTED[f"audit:patient-report{_suffix}"] = (
+        Row(only(REPORT_READERS), target="patient"),
+    )
+    EXPECTED[f"audit:user-report{_suffix}"] = (
+        Row(only(REPORT_READERS), target="user", kwarg="username"),
+    )
+EXPECTED["audit:report-index"] = (
+    Row(only({"records_manager": 200, "privacy_officer": 200})),
+)
+
 # Whole namespaces answered by a representative row above (the admin's many model URLs).
 COVERED_NAMESPACES = {"admin"}
 
@@ -215,7 +231,7 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
     if row.target is None:
         return None
     if case == "none":
-        return str(uuid.uuid4())
+        return "nobody-by-this-name" if row.target == "user" else str(uuid.uuid4())
     nurse, outsider = (
         request.getfixturevalue("nurse"),
         request.getfixturevalue("outsider"),
@@ -229,6 +245,9 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
         return str(patient.public_id)
     if row.target == "image":
         return str(photo(actor=staff, patient=patient).public_id)
+    if row.target == "user":
+        # A user's activity: the ward nurse (own case) or the other ward's (other case).
+        return staff.get_username()
     # An access is about a patient: someone from the other ward broke the glass for them.
     access = request_break_glass(
         actor=stranger, patient=patient, reason_code="other", reason_text="Handover"

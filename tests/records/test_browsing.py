@@ -227,7 +227,9 @@ def test_gallery_query_count_does_not_grow_with_the_images_shown(
 ) -> None:
     photos(actor=nurse, patient=patient, count=count)
     client = signed_in(nurse)
-    with django_assert_max_num_queries(20):
+    # The bound is the same for 5 and 50 images: no query per image (the audit append,
+    # session and permission lookups make up the fixed part).
+    with django_assert_max_num_queries(24):
         response = client.get(gallery_url(patient))
     assert response.status_code == 200
     event = AuditEvent.objects.last()
