@@ -28,19 +28,16 @@ Status = HardCopy.Status
 
 
 def ward_of(image: ClinicalImage) -> Ward | None:
-    """The print queue an image's copy goes to: its encounter's ward, else the latest."""
-    if image.encounter_id is not None and image.encounter is not None:
+    """The print queue an image's copy goes to: its encounter's ward, else the patient's
+    open encounter's ward, else their latest one's."""
+    if image.encounter is not None:
         return image.encounter.ward
-    latest = (
-        Encounter.objects.filter(patient_id=image.patient_id)
-        .select_related("ward")
-        .order_by("-ended_at", "-started_at")
-        .first()
+    encounters = Encounter.objects.filter(patient_id=image.patient_id).select_related(
+        "ward"
     )
-    if latest is not None:
-        open_now = image.patient.encounters.filter(ended_at__isnull=True).first()
-        return (open_now or latest).ward
-    return None
+    current = encounters.filter(ended_at__isnull=True).order_by("-started_at").first()
+    chosen = current or encounters.order_by("-started_at").first()
+    return chosen.ward if chosen is not None else None
 
 
 def _check_layout(layout: str) -> None:
