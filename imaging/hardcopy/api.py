@@ -6,6 +6,8 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -26,6 +28,41 @@ class HardCopyRequestSerializer(serializers.Serializer[Any]):
     images = serializers.ListField(
         child=serializers.UUIDField(), required=False, allow_empty=False
     )
+
+
+class HardCopyQueuedSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=HardCopy.Status.choices)
+
+
+class HardCopyFileSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    first_page = serializers.IntegerField()
+    last_page = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class HardCopyDetailSerializer(HardCopyQueuedSerializer):
+    """Documents describe() for the OpenAPI schema."""
+
+    origin = serializers.CharField()
+    layout = serializers.CharField()
+    patient = serializers.UUIDField()
+    ward = serializers.CharField(allow_null=True)
+    images = serializers.ListField(child=serializers.UUIDField())
+    images_total = serializers.IntegerField()
+    images_done = serializers.IntegerField()
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    pages = serializers.IntegerField()
+    error = serializers.CharField()
+    overdue = serializers.BooleanField()
+    requested_at = serializers.DateTimeField()
+    rendered_at = serializers.DateTimeField(allow_null=True)
+    printed_at = serializers.DateTimeField(allow_null=True)
+    filed_at = serializers.DateTimeField(allow_null=True)
+    files = HardCopyFileSerializer(many=True)
 
 
 def _error(exc: ImagingError) -> Response:
@@ -85,6 +122,9 @@ def _queued(copy: HardCopy) -> Response:
     )
 
 
+@extend_schema(
+    request=HardCopyRequestSerializer, responses={202: HardCopyQueuedSerializer}
+)
 @api_view(["POST"])
 def request_image_copy(request: Request, image_id: UUID) -> Response:
     """POST /api/images/{id}/hard-copy/ -> 202 {id, status}."""
@@ -102,6 +142,9 @@ def request_image_copy(request: Request, image_id: UUID) -> Response:
     return _queued(copy)
 
 
+@extend_schema(
+    request=HardCopyRequestSerializer, responses={202: HardCopyQueuedSerializer}
+)
 @api_view(["POST"])
 def request_patient_copy(request: Request, patient_id: UUID) -> Response:
     """POST /api/patients/{id}/hard-copy/ (images: a selection; none = all) -> 202."""
@@ -134,6 +177,7 @@ def request_patient_copy(request: Request, patient_id: UUID) -> Response:
     return _queued(copy)
 
 
+@extend_schema(responses=HardCopyDetailSerializer)
 @api_view(["GET"])
 def hard_copy_detail(request: Request, copy_id: UUID) -> Response:
     """GET /api/hard-copies/{id}/: status (queued ... failed), progress and files."""
@@ -144,6 +188,10 @@ def hard_copy_detail(request: Request, copy_id: UUID) -> Response:
     return Response(describe(copy))
 
 
+@extend_schema(
+    parameters=[OpenApiParameter("file", int, description="PDF file number (1 first)")],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+)
 @api_view(["GET"])
 def hard_copy_pdf(request: Request, copy_id: UUID) -> Response | StreamingHttpResponse:
     """GET /api/hard-copies/{id}/pdf/?file=n: the PDF (file 1 by default), audited."""
@@ -168,6 +216,7 @@ def hard_copy_pdf(request: Request, copy_id: UUID) -> Response | StreamingHttpRe
     )
 
 
+@extend_schema(request=None, responses=HardCopyDetailSerializer)
 @api_view(["POST"])
 def hard_copy_filed(request: Request, copy_id: UUID) -> Response:
     """POST /api/hard-copies/{id}/filed/: the caller filed the printed copy."""

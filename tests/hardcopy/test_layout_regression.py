@@ -10,6 +10,7 @@ CUSTODIAN_UPDATE_HARDCOPY_REFERENCE=1 and commit the new picture.
 
 import io
 import os
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,10 +91,10 @@ def _render_page(folder: Path) -> Image.Image:
         total_pages=1,
         title="layout",
     )
-    subprocess.run(  # noqa: S603
-        ["pdftoppm", "-r", "50", "-gray", "-png", "-singlefile", str(path), str(folder / "page")],  # noqa: S607
-        check=True,
-    )
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run `make system-deps` (poppler-utils)"
+    command = [pdftoppm, "-r", "50", "-gray", "-png", "-singlefile"]
+    subprocess.run([*command, str(path), str(folder / "page")], check=True)  # noqa: S603
     return Image.open(folder / "page.png").convert("L")
 
 
