@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.services import Action, record_event
 from imaging import blobs
-from imaging.hardcopy.models import PENDING, HardCopy, HardCopyFile
+from imaging.hardcopy.models import PENDING, HardCopy, HardCopyFile, HardCopyItem
 from imaging.models import ClinicalImage, DataKey
 
 
@@ -24,7 +24,11 @@ def destroy_pending_hard_copies(
 ) -> int:
     """Withdraw the image's unprinted hard copies and delete every stored PDF of it."""
     now = timezone.now()
-    copies = list(HardCopy.objects.select_for_update().filter(images=image).distinct())
+    # Through the items (no DISTINCT): PostgreSQL refuses FOR UPDATE with DISTINCT.
+    ids = HardCopyItem.objects.filter(image=image).values("hard_copy_id")
+    copies = list(
+        HardCopy.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    )
     withdrawn = 0
     for copy in copies:
         _destroy_files(copy, now)
