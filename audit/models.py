@@ -63,6 +63,9 @@ class AuditAction(models.TextChoices):
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
+    HARD_COPY_RENDERED = "hard_copy_rendered", "Hard copy rendered"
+    HARD_COPY_DOWNLOADED = "hard_copy_downloaded", "Hard copy downloaded"
+    HARD_COPY_WITHDRAWN = "hard_copy_withdrawn", "Hard copy withdrawn"
 
 
 def action_choices() -> list[tuple[str, str]]:

@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.record_audit_checkpoint",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Re-queues hard copies a lost task left behind (paper records must get every print).
+    "hard-copy-sweep": {
+        "task": "imaging.hardcopy.tasks.sweep_hard_copies",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # Cache: local memory in the embedded mode, Redis when given one.
@@ -299,6 +304,15 @@ CUSTODIAN_MAX_PIXELS = env.int("CUSTODIAN_MAX_PIXELS", default=100_000_000)
 CUSTODIAN_MFA_REQUIRED = env.bool("CUSTODIAN_MFA_REQUIRED", default=True)
 CUSTODIAN_WARD_ACCESS_DAYS = env.int("CUSTODIAN_WARD_ACCESS_DAYS", default=30)
 CUSTODIAN_BREAK_GLASS_HOURS = env.int("CUSTODIAN_BREAK_GLASS_HOURS", default=4)
+# Hard copies: flagged overdue when not filed within this many days; PDF files are split
+# every this many pages so rendering a patient's whole set keeps memory bounded.
+CUSTODIAN_HARD_COPY_OVERDUE_DAYS = env.int(
+    "CUSTODIAN_HARD_COPY_OVERDUE_DAYS", default=3
+)
+CUSTODIAN_HARD_COPY_PAGES_PER_FILE = env.int(
+    "CUSTODIAN_HARD_COPY_PAGES_PER_FILE", default=25
+)
+CUSTODIAN_HARD_COPY_MAX_IMAGES = env.int("CUSTODIAN_HARD_COPY_MAX_IMAGES", default=2000)
 # Uploads are streamed to a temporary file above this size rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

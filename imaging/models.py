@@ -296,3 +296,9 @@ class Derivative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.image.public_id}"
+
+
+# Hard copies live in their own package (imaging/hardcopy); imported here so Django sees them.
+from imaging.hardcopy.models import HardCopy as HardCopy  # noqa: E402
+from imaging.hardcopy.models import HardCopyFile as HardCopyFile  # noqa: E402
+from imaging.hardcopy.models import HardCopyItem as HardCopyItem  # noqa: E402

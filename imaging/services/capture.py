@@ -319,6 +319,7 @@ def _store(
             )
             # Enqueue only once the row is committed, or a worker may not see it.
             transaction.on_commit(lambda: tasks.make_derivatives.delay(image.pk))
+            transaction.on_commit(lambda: tasks.queue_paper_copy.delay(image.pk))
     except BaseException:
         blobs.discard(stored_name)
         raise

@@ -1,0 +1,68 @@
+"""What disposal (issue 6) asks of hard copies. Call both inside the disposal transaction.
+
+- destroy_pending_hard_copies(image): removes every stored PDF that shows the image and
+  withdraws its copies that were not yet printed from the print queues.
+- printed_copy_exists(image): True when a printed (or filed) paper copy exists, which the
+  disposal register must note and which must be destroyed by hand.
+"""
+
+from datetime import datetime
+from functools import partial
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import Action, record_event
+from imaging import blobs
+from imaging.hardcopy.models import PENDING, HardCopy, HardCopyFile, HardCopyItem
+from imaging.models import ClinicalImage, DataKey
+
+
+def destroy_pending_hard_copies(
+    image: ClinicalImage, *, actor: User | None = None
+) -> int:
+    """Withdraw the image's unprinted hard copies and delete every stored PDF of it."""
+    now = timezone.now()
+    # Through the items (no DISTINCT): PostgreSQL refuses FOR UPDATE with DISTINCT.
+    ids = HardCopyItem.objects.filter(image=image).values("hard_copy_id")
+    copies = list(
+        HardCopy.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    )
+    withdrawn = 0
+    for copy in copies:
+        _destroy_files(copy, now)
+        if copy.status in PENDING:
+            copy.status = HardCopy.Status.WITHDRAWN
+            copy.withdrawn_at = now
+            copy.save(update_fields=["status", "withdrawn_at"])
+            withdrawn += 1
+            record_event(
+                actor=actor,
+                action=Action.HARD_COPY_WITHDRAWN,
+                target=copy,
+                patient=copy.patient,
+                detail={"image": str(image.public_id), "reason": "image disposed"},
+            )
+        if copy.has_own_key:
+            # Crypto-shred the copy as disposal shreds the image's own key.
+            DataKey.objects.filter(image_public_id=copy.public_id).delete()
+    return withdrawn
+
+
+def _destroy_files(copy: HardCopy, now: datetime) -> None:
+    for pdf_file in HardCopyFile.objects.filter(
+        hard_copy=copy, destroyed_at__isnull=True
+    ):
+        name = pdf_file.storage_name
+        pdf_file.storage_name = ""
+        pdf_file.destroyed_at = now
+        pdf_file.save(update_fields=["storage_name", "destroyed_at"])
+        # Delete the object only once the disposal commits, or a rollback would leave a
+        # row pointing at nothing.
+        transaction.on_commit(partial(blobs.discard, name))
+
+
+def printed_copy_exists(image: ClinicalImage) -> bool:
+    """True if a paper copy of the image was printed: it must be destroyed by hand."""
+    return HardCopy.objects.filter(images=image, printed_at__isnull=False).exists()
