@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.record_audit_checkpoint",
         "schedule": crontab(hour=0, minute=15),
     },
+    "delete-expired-exports-hourly": {
+        "task": "imaging.tasks.delete_expired_exports",
+        "schedule": crontab(minute=40),
+    },
 }
 
 # Cache: local memory in the embedded mode, Redis when given one.
@@ -294,6 +298,8 @@ CUSTODIAN_MAX_PIXELS = env.int("CUSTODIAN_MAX_PIXELS", default=100_000_000)
 CUSTODIAN_MFA_REQUIRED = env.bool("CUSTODIAN_MFA_REQUIRED", default=True)
 CUSTODIAN_WARD_ACCESS_DAYS = env.int("CUSTODIAN_WARD_ACCESS_DAYS", default=30)
 CUSTODIAN_BREAK_GLASS_HOURS = env.int("CUSTODIAN_BREAK_GLASS_HOURS", default=4)
+# Export bundles (legal matters) can be downloaded for this long, then are deleted.
+CUSTODIAN_EXPORT_EXPIRY_DAYS = env.int("CUSTODIAN_EXPORT_EXPIRY_DAYS", default=7)
 # Uploads are streamed to a temporary file above this size rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
