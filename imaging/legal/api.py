@@ -1,6 +1,6 @@
 """The legal API: matters, exports and holds (DESIGN.md §6)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -158,9 +158,7 @@ def hold_release(request: Request, public_id: str) -> Response:
         actor=request.user,  # type: ignore[arg-type]
         hold=hold,
         reason=str(
-            dict(request.data).get("reason", "")
-            if isinstance(request.data, dict)
-            else ""
+            request.data.get("reason", "") if isinstance(request.data, Mapping) else ""
         ),
         request=request._request,
     )
