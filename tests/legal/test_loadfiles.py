@@ -55,7 +55,7 @@ def test_the_opt_lists_one_page_per_document_pointing_at_real_files(
     lines = files["data/loadfiles/export.opt"].decode().split("\r\n")
     rows = [line.split(",") for line in lines if line]
     assert [r[0] for r in rows] == ["RPA.001.001.0001", "RPA.001.001.0002"]
-    for key, volume, path, first, box, folder, pages in rows:
+    for _key, volume, path, first, box, folder, pages in rows:
         assert volume == "VOL001"
         assert first == "Y"
         assert (box, folder, pages) == ("", "", "1")
