@@ -27,12 +27,14 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils).
+## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils),
+## and zip for the export bench's floor.
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
-	  echo "Installing chromium and poppler-utils (Debian packages)"; \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
+	  && command -v zip >/dev/null || { \
+	  echo "Installing chromium, poppler-utils and zip (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils >/dev/null; }
+	    chromium poppler-utils zip >/dev/null; }
 
 test: install-dev system-deps
 	$(VENV)/bin/pytest -n 2 --dist loadfile
@@ -49,7 +51,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install-dev
+bench: install-dev system-deps
 	$(PY) -m bench
 
 clean:
