@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -62,6 +64,10 @@ class ExportIn(serializers.Serializer[dict[str, Any]]):
     prefix = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ReleaseIn(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField()
+
+
 def _invalid(data: serializers.Serializer[dict[str, Any]]) -> Response:
     fields = {name: " ".join(map(str, errs)) for name, errs in data.errors.items()}
     detail = "; ".join(f"{name}: {text}" for name, text in fields.items())
@@ -96,6 +102,7 @@ def _hold_json(hold: LegalHold) -> dict[str, Any]:
     }
 
 
+@extend_schema(request=MatterIn, responses={201: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @domain_errors
 def matters(request: Request) -> Response:
@@ -110,6 +117,7 @@ def matters(request: Request) -> Response:
     return Response({"id": str(matter.public_id)}, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(request=ExportIn, responses={202: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @domain_errors
 def matter_exports(request: Request, public_id: str) -> Response:
@@ -128,12 +136,14 @@ def matter_exports(request: Request, public_id: str) -> Response:
     return Response(_export_json(bundle), status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @domain_errors
 def export_detail(request: Request, public_id: str) -> Response:
     return Response(_export_json(selectors.export_for(request.user, public_id)))
 
 
+@extend_schema(request=None, responses={(200, "application/zip"): OpenApiTypes.BINARY})
 @api_view(["GET"])
 @domain_errors
 def export_download(request: Request, public_id: str) -> HttpResponseBase:
@@ -141,6 +151,7 @@ def export_download(request: Request, public_id: str) -> HttpResponseBase:
     return bundle_response(request, bundle)
 
 
+@extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @domain_errors
 def holds(request: Request) -> Response:
@@ -150,6 +161,7 @@ def holds(request: Request) -> Response:
     return Response({"results": [_hold_json(h) for h in found]})
 
 
+@extend_schema(request=ReleaseIn, responses={200: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @domain_errors
 def hold_release(request: Request, public_id: str) -> Response:
