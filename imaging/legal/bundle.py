@@ -1,9 +1,8 @@
 """Building one export bundle: originals, rendered PDFs, metadata, custody, load files.
 
 Memory stays bounded: each original is streamed from storage into the ZIP (and to one
-temporary file, for rendering) a segment at a time; metadata is kept per image as a small
-row. The one part that grows with the bundle is the combined PDF, which ReportLab keeps
-until it is saved: about the size of one downscaled JPEG per image.
+temporary file, for rendering) a segment at a time; the combined PDF is written to disk
+page by page; metadata is kept per image as a small row.
 """
 
 import csv
@@ -13,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
 from audit.models import ChainHead
 from imaging import blobs
@@ -22,6 +19,7 @@ from imaging.legal import loadfiles, metadata, render
 from imaging.legal.bagit import BagWriter
 from imaging.legal.custody import write_custody
 from imaging.legal.numbering import number_documents
+from imaging.legal.pdfstream import StreamingPdf
 from imaging.legal.readme import README
 from imaging.legal.scope import images_in_scope
 from imaging.models import ClinicalImage, ExportBundle
@@ -43,7 +41,7 @@ def bag_root(bundle: ExportBundle) -> str:
 
 
 def _add_image(
-    bag: BagWriter, work: Path, combined: Canvas, doc: str, image: ClinicalImage
+    bag: BagWriter, work: Path, combined: StreamingPdf, doc: str, image: ClinicalImage
 ) -> None:
     original = work / "original"
     chunks = blobs.read_decrypted(image.storage_name, blobs.data_key(image.public_id))
@@ -55,7 +53,7 @@ def _add_image(
     page = render.Page(doc, f"{doc}  {metadata.title_of(image)}", jpeg, width, height)
     render.render_single(page, work / "page.pdf")
     bag.add_file(metadata.rendered_path(doc), work / "page.pdf")
-    render.draw_image_page(combined, page)
+    combined.add_jpeg_page(jpeg, (width, height), stamp=doc, caption=page.caption)
 
 
 def _write_metadata(bag: BagWriter, work: Path, rows: list[dict[str, Any]]) -> None:
@@ -124,7 +122,7 @@ def build_bag(
     )
     documents = list(zip(numbers, images, strict=True))
     bag = BagWriter(zip_path, bag_root(bundle))
-    combined = Canvas(str(work / "combined.pdf"), pagesize=A4)
+    combined = StreamingPdf(work / "combined.pdf", title=bundle.matter.reference)
     rows: list[dict[str, Any]] = []
     try:
         for done, (doc, image) in enumerate(documents, start=1):
@@ -132,7 +130,7 @@ def build_bag(
                 _add_image(bag, work, combined, doc, image)
             rows.append(metadata.describe(doc, image))
             on_image(done, len(documents))
-        combined.save()
+        combined.close()
         bag.add_file("data/rendered/combined.pdf", work / "combined.pdf")
         _write_metadata(bag, work, rows)
         _write_loadfiles(bag, work, rows)
@@ -148,6 +146,7 @@ def build_bag(
         bag.add_text("README.txt", README)
         bag.finish(_bag_info(bundle, rows, head))
     except BaseException:
+        combined.abort()
         bag.abort()
         raise
     return len(documents)
