@@ -6,10 +6,14 @@
   var bar = document.getElementById("export-bar");
   var url = box.getAttribute("data-status-url");
 
+  function label(status) {
+    return status.charAt(0).toUpperCase() + status.slice(1);
+  }
+
   function show(data) {
     ["status", "progress", "images_done", "images_total"].forEach(function (name) {
       var el = box.querySelector('[data-field="' + name + '"]');
-      if (el) { el.textContent = data[name]; }
+      if (el) { el.textContent = name === "status" ? label(data.status) : data[name]; }
     });
     bar.value = data.progress;
     bar.textContent = data.progress + "%";

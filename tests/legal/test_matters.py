@@ -158,3 +158,45 @@ def test_an_export_of_a_scope_with_no_images_is_refused(
         services.request_export(actor=legal_officer, matter=matter)
     assert not ExportBundle.objects.exists()
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_bates_numbering_names_the_originals_abc000001_onwards(
+    matter: LegalMatter, legal_officer: User, tmp_path: object
+) -> None:
+    import io
+    import zipfile
+
+    from imaging.legal.building import build_export_bundle
+    from tests.legal.conftest import bundle_bytes
+
+    bundle = services.request_export(
+        actor=legal_officer, matter=matter, numbering="bates", prefix="abc"
+    )
+    build_export_bundle(bundle_id=bundle.pk)
+    bundle.refresh_from_db()
+    with zipfile.ZipFile(io.BytesIO(bundle_bytes(bundle, legal_officer))) as bag:
+        names = sorted(
+            n.split("/")[-1] for n in bag.namelist() if "/data/originals/" in n
+        )
+    assert names == ["ABC000001.jpg", "ABC000002.jpg"]
+
+
+def test_another_legal_officer_cannot_export_a_matter_they_did_not_open(
+    matter: LegalMatter, legal_officer: User
+) -> None:
+    colleague = User.objects.create(username="legal.colleague")
+    colleague.groups.set(legal_officer.groups.all())
+    with pytest.raises(Http404):
+        services.request_export(actor=colleague, matter=matter)
+    assert not ExportBundle.objects.exists()
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_a_bad_party_prefix_is_refused(
+    matter: LegalMatter, legal_officer: User
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="2 to 6 letters"):
+        services.request_export(actor=legal_officer, matter=matter, prefix="R1!")
+    assert not ExportBundle.objects.exists()
