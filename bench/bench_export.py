@@ -1,9 +1,10 @@
 """Export bundle build: throughput (MB/s) and peak memory beside sha256sum + zip -0.
 
-Builds a bundle of CUSTODIAN_BENCH_EXPORT_MB (default 2048: the issue asks for a 2 GB bundle) of real originals through the
-real ingest and build services, in a throwaway SQLite database and media folder, and runs
-sha256sum then zip -0 over the same originals in clear as the floor. Peak memory is the
-build process's own high-water mark growth (ru_maxrss), measured in a child process.
+Builds a bundle of CUSTODIAN_BENCH_EXPORT_MB (default 2048: a 2 GB bundle) of real
+originals through the real ingest and build services, in a throwaway SQLite database
+and media folder, then runs sha256sum and zip -0 over the same originals in clear as
+the floor. Peak memory is the growth of the build process's high-water mark
+(ru_maxrss), measured in a fresh child process that does nothing else.
 """
 
 import os

@@ -12,7 +12,9 @@ def make_derivatives(image_id: int) -> None:
     derivatives.make_derivatives(image_id=image_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
 def build_export_bundle(bundle_id: int) -> None:
     building.build_export_bundle(bundle_id=bundle_id)
 

@@ -78,7 +78,7 @@ def build_export_bundle(*, bundle_id: int, on_image: Progress | None = None) -> 
     try:
         with tempfile.TemporaryDirectory(prefix="custodian-export-") as work:
             zip_path = Path(work) / "bundle.zip"
-            count = build_bag(
+            count, head_hash = build_bag(
                 bundle, zip_path, Path(work), _reporter(bundle_id, token, on_image)
             )
             key = crypto.new_data_key()
@@ -93,7 +93,7 @@ def build_export_bundle(*, bundle_id: int, on_image: Progress | None = None) -> 
                 token,
                 stored,
                 key,
-                (digest.hexdigest(), zip_path.stat().st_size, count),
+                (digest.hexdigest(), zip_path.stat().st_size, count, head_hash),
             )
     except Exception as exc:
         _mine(bundle_id, token).update(
@@ -108,9 +108,9 @@ def _finish(
     token: str,
     stored: str,
     key: bytes,
-    built: tuple[str, int, int],
+    built: tuple[str, int, int, str],
 ) -> None:
-    sha256, size, count = built
+    sha256, size, count, head_hash = built
     now = timezone.now()
     finished = _mine(bundle.pk, token).update(
         status=ExportBundle.Status.READY,
@@ -121,6 +121,7 @@ def _finish(
         progress=100,
         images_done=count,
         images_total=count,
+        audit_head_hash=head_hash,
         built_at=now,
         expires_at=expiry_from(now),
     )

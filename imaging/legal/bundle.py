@@ -113,8 +113,8 @@ def _write_loadfiles(bag: BagWriter, work: Path, rows: list[dict[str, Any]]) -> 
 
 def build_bag(
     bundle: ExportBundle, zip_path: Path, work: Path, on_image: Progress
-) -> int:
-    """Write the whole bag for the bundle into zip_path; return the number of images."""
+) -> tuple[int, str]:
+    """Write the whole bag into zip_path; return the image count and the chain head hash."""
     head = chain_head()
     images = list(images_in_scope(bundle.matter))
     numbers = number_documents(
@@ -149,7 +149,7 @@ def build_bag(
         combined.abort()
         bag.abort()
         raise
-    return len(documents)
+    return len(documents), head[1]
 
 
 def _bag_info(

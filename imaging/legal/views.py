@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -56,6 +56,13 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         try:
             matter = services.open_matter(
                 actor=_actor(request), request=request, **form.cleaned_data
+            )
+        except Http404:
+            form.add_error(
+                None, "One of the chosen patients or images is not one you may reach."
+            )
+            return render(
+                request, "imaging/legal_matter_form.html", {"form": form}, status=404
             )
         except (ImagingError, ValidationError) as exc:
             form.add_error(None, _message(exc))

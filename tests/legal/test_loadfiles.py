@@ -92,6 +92,7 @@ def test_the_chain_of_custody_holds_each_images_history_and_the_head_hash(
     assert len(head["hash"]) == 64
     info = files["bag-info.txt"].decode()
     assert f"Audit-Chain-Head: {head['sequence']} {head['hash']}" in info
+    assert built_bundle.audit_head_hash == head["hash"]  # type: ignore[attr-defined]
     assert files["data/chain_of_custody.pdf"].startswith(b"%PDF")
 
 

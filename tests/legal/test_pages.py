@@ -61,3 +61,15 @@ def test_an_unknown_export_answers_404(legal_officer: User) -> None:
     missing = "00000000-0000-0000-0000-000000000000"
     assert client.get(f"/legal/exports/{missing}/").status_code == 404
     assert client.get(f"/legal/exports/{missing}/download/").status_code == 404
+
+
+def test_an_image_id_the_officer_cannot_reach_answers_404_and_writes_nothing(
+    legal_officer: User,
+) -> None:
+    response = client_for(legal_officer).post(
+        "/legal/matters/new/",
+        {"reference": "P-2", "kind": "foi", "images": "not-an-image-id"},
+    )
+    assert response.status_code == 404
+    assert "not one you may reach" in response.content.decode()
+    assert not LegalMatter.objects.exists()
