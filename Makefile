@@ -33,12 +33,14 @@ run: install
 run-stack: install
 	VENV=$(VENV) bash scripts/run-stack.sh
 
-## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils).
+## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils),
+## and zip for the export bench's floor.
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
-	  echo "Installing chromium and poppler-utils (Debian packages)"; \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
+	  && command -v zip >/dev/null || { \
+	  echo "Installing chromium, poppler-utils and zip (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils >/dev/null; }
+	    chromium poppler-utils zip >/dev/null; }
 
 # Tests marked postgres or real_worker need PostgreSQL (real workers share the test
 # database): without DATABASE_URL they are deselected, and pytest counts them as such.
@@ -60,7 +62,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install-dev
+bench: install-dev system-deps
 	bench/run.sh $(BENCH)
 
 clean:

@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imaging.hardcopy.tasks.sweep_hard_copies",
         "schedule": crontab(minute="*/10"),
     },
+    "delete-expired-exports-hourly": {
+        "task": "imaging.tasks.delete_expired_exports",
+        "schedule": crontab(minute=40),
+    },
 }
 
 # Cache: local memory in the embedded mode, Redis when given one.
@@ -313,6 +317,8 @@ CUSTODIAN_HARD_COPY_PAGES_PER_FILE = env.int(
     "CUSTODIAN_HARD_COPY_PAGES_PER_FILE", default=25
 )
 CUSTODIAN_HARD_COPY_MAX_IMAGES = env.int("CUSTODIAN_HARD_COPY_MAX_IMAGES", default=2000)
+# Export bundles (legal matters) can be downloaded for this long, then are deleted.
+CUSTODIAN_EXPORT_EXPIRY_DAYS = env.int("CUSTODIAN_EXPORT_EXPIRY_DAYS", default=7)
 # Uploads are streamed to a temporary file above this size rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -302,3 +302,89 @@ class Derivative(models.Model):
 from imaging.hardcopy.models import HardCopy as HardCopy  # noqa: E402
 from imaging.hardcopy.models import HardCopyFile as HardCopyFile  # noqa: E402
 from imaging.hardcopy.models import HardCopyItem as HardCopyItem  # noqa: E402
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    BUILDING = "building", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class ExportNumbering(models.TextChoices):
+    COURT = "court", "Australian court form (PARTY.BOX.FOLDER.PAGE)"
+    BATES = "bates", "US Bates numbers (ABC000001)"
+
+
+class ExportBundle(models.Model):
+    """A verifiable BagIt bundle of a legal matter's images, built by a Celery task.
+
+    The bundle is encrypted at rest with its own data key, wrapped by the master key and
+    kept on this row: clearing wrapped_key when the bundle expires shreds every copy.
+    """
+
+    Status = ExportStatus
+    Numbering = ExportNumbering
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    matter = models.ForeignKey(
+        "records.LegalMatter", on_delete=models.PROTECT, related_name="export_bundles"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    numbering = models.CharField(
+        max_length=5, choices=Numbering.choices, default=Numbering.COURT
+    )
+    document_prefix = models.CharField(max_length=10)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    images_total = models.PositiveIntegerField(default=0)
+    images_done = models.PositiveIntegerField(default=0)
+    # Each build attempt claims the row with a fresh token; only the holder may finish it.
+    build_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    storage_name = models.CharField(max_length=300, blank=True)
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    audit_head_hash = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    download_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="export_progress_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values),
+                name="export_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(numbering__in=ExportNumbering.values),
+                name="export_numbering_valid",
+            ),
+            # A ready bundle always has its object, its hash and its expiry.
+            models.CheckConstraint(
+                condition=~Q(status="ready")
+                | (
+                    ~Q(storage_name="")
+                    & Q(sha256__regex=SHA256_REGEX)
+                    & Q(expires_at__isnull=False)
+                ),
+                name="export_ready_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Export {self.public_id} of {self.matter_id}"

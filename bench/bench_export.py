@@ -1,0 +1,130 @@
+"""Export bundle build: throughput (MB/s) and peak memory beside sha256sum + zip -0.
+
+Builds a bundle of CUSTODIAN_BENCH_EXPORT_MB (default 2048: a 2 GB bundle) of real
+originals through the real ingest and build services, in a throwaway SQLite database
+and media folder, then runs sha256sum and zip -0 over the same originals in clear as
+the floor. Peak memory is the growth of the build process's high-water mark
+(ru_maxrss), measured in a fresh child process that does nothing else.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Figure
+
+CHILD = r"""
+import io, os, resource, sys, time
+from pathlib import Path
+import django
+os.environ["CUSTODIAN_DATA_DIR"] = sys.argv[1]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from PIL import Image
+from imaging.legal import services
+from imaging.legal.building import build_export_bundle
+from records.roles import Role
+from tests.factories import (EncounterFactory, FacilityFactory, PatientFactory,
+    UserFactory, WardFactory, capture, staff_on)
+from records.models import FacilityAssignment
+target = int(sys.argv[2]) * 1024 * 1024
+facility = FacilityFactory(code="BEN")
+ward = WardFactory(facility=facility)
+nurse = staff_on(ward, username="bench.nurse")
+legal = UserFactory(username="bench.legal", role=Role.LEGAL)
+FacilityAssignment.objects.create(user=legal, facility=facility)
+patient = PatientFactory(facility=facility)
+EncounterFactory(patient=patient, ward=ward)
+plain = Path(sys.argv[1]) / "plain"
+plain.mkdir()
+total, n = 0, 0
+while total < target:
+    noise = Image.effect_noise((3000, 2250), 60 + n % 30).convert("RGB")
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)
+    data = out.getvalue()
+    capture(actor=nurse, patient=patient, data=data)
+    (plain / f"{n:05d}.jpg").write_bytes(data)
+    total += len(data); n += 1
+matter = services.open_matter(actor=legal, reference="BENCH-1", kind="litigation",
+                              patients=[patient.public_id])
+print(total, n)
+"""
+
+# A fresh process, so its memory high-water mark is the build's alone.
+BUILD = r"""
+import os, resource, sys, time
+import django
+os.environ["CUSTODIAN_DATA_DIR"] = sys.argv[1]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.contrib.auth.models import User
+from imaging.legal import services
+from imaging.models import ExportBundle
+from records.models import LegalMatter
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+bundle = services.request_export(actor=User.objects.get(username="bench.legal"),
+                                 matter=LegalMatter.objects.get(reference="BENCH-1"))
+elapsed = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+bundle = ExportBundle.objects.get(pk=bundle.pk)
+print(elapsed, before, after, bundle.size_bytes, bundle.status)
+"""
+
+
+def _floor(folder: Path, work: Path) -> float:
+    start = time.perf_counter()
+    files = sorted(str(p) for p in folder.iterdir())
+    subprocess.run(["sha256sum", *files], check=True, capture_output=True)
+    subprocess.run(
+        ["zip", "-0", "-q", str(work / "floor.zip"), *files], check=True, cwd=folder
+    )
+    return time.perf_counter() - start
+
+
+def run() -> list[Figure]:
+    megabytes = int(os.environ.get("CUSTODIAN_BENCH_EXPORT_MB", "2048"))
+    with tempfile.TemporaryDirectory(prefix="custodian-bench-export-") as work:
+        env = {**os.environ, "CUSTODIAN_MFA_REQUIRED": "0"}
+        seeded = subprocess.run(
+            [sys.executable, "-c", CHILD, work, str(megabytes)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        total, n = seeded.stdout.split()[-2:]
+        result = subprocess.run(
+            [sys.executable, "-c", BUILD, work],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        elapsed, before, after, size, status = result.stdout.split()[-5:]
+        assert status == "ready", result.stderr
+        floor = _floor(Path(work) / "plain", Path(work))
+    mb = int(total) / 1e6
+    return [
+        Figure(
+            f"export build, {n} originals, {mb:,.0f} MB",
+            mb / float(elapsed),
+            "MB/s",
+            mb / floor,
+            "sha256sum + zip -0",
+        ),
+        Figure(
+            "export build, peak memory growth during the build",
+            (int(after) - int(before)) / 1024,
+            "MB",
+            int(before) / 1024,
+            "process before the build",
+        ),
+        Figure("export bundle size", int(size) / 1e6, "MB", mb, "originals"),
+    ]

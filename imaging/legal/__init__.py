@@ -1,0 +1,1 @@
+"""Legal matters, holds and verifiable export bundles (BagIt in a ZIP)."""
