@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/", include("imaging.api_urls")),
     path("api/", include("imaging.hardcopy_api_urls")),
     path("api/", include("imaging.legal_api_urls")),
+    path("api/", include("imaging.safety.api_urls")),
+    path("safety/", include("imaging.safety.urls")),
     path("", include("config.auth_urls")),
     path("capture/", include("imaging.capture_urls")),
     path("print/", include("imaging.hardcopy_urls")),

@@ -55,6 +55,12 @@ class ImageContentType(models.TextChoices):
     TIFF = "image/tiff", "TIFF"
 
 
+class ImageSensitivity(models.TextChoices):
+    INTIMATE = "intimate", "Intimate region"
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    FORENSIC = "forensic", "Forensic"
+
+
 class ClinicalImageQuerySet(models.QuerySet["ClinicalImage"]):
     def active(self) -> "ClinicalImageQuerySet":
         return self.filter(status=ClinicalImage.Status.ACTIVE)
@@ -67,6 +73,7 @@ class ClinicalImage(models.Model):
     Laterality = ImageLaterality
     ConsentKind = ImageConsentKind
     ContentType = ImageContentType
+    Sensitivity = ImageSensitivity
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -117,6 +124,12 @@ class ClinicalImage(models.Model):
 
     # Clinical description.
     body_site = models.CharField(max_length=200, blank=True)
+    body_site_code = models.CharField(
+        "body site (SNOMED CT)",
+        max_length=18,
+        blank=True,
+        help_text="imaging.bodysites",
+    )
     laterality = models.CharField(max_length=20, choices=Laterality.choices, blank=True)
     view = models.CharField(max_length=100, blank=True)
     note = models.TextField(max_length=2000, blank=True)
@@ -126,8 +139,15 @@ class ClinicalImage(models.Model):
     consent_for_care = models.BooleanField(default=True)
     consent_for_teaching = models.BooleanField(default=False)
     consent_for_publication = models.BooleanField(default=False)
+    # Teaching or publication consent can be withdrawn; care (the record itself) cannot.
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Sensitive images are blurred everywhere until revealed with a recorded reason.
+    sensitivity = models.CharField(
+        max_length=20, choices=ImageSensitivity.choices, blank=True
     )
 
     # Retention: computed from the rules; null means kept indefinitely (or not yet known).
@@ -200,6 +220,11 @@ class ClinicalImage(models.Model):
                 | (Q(status="disposed") & Q(disposed_at__isnull=False)),
                 name="image_status_consistent",
             ),
+            models.CheckConstraint(
+                condition=Q(sensitivity="")
+                | Q(sensitivity__in=ImageSensitivity.values),
+                name="image_sensitivity_valid",
+            ),
             models.UniqueConstraint(
                 fields=["uploaded_by", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
@@ -228,6 +253,10 @@ class ClinicalImage(models.Model):
             ("publication", self.consent_for_publication),
         ]
         return [name for name, given in flags if given]
+
+    @property
+    def is_sensitive(self) -> bool:
+        return bool(self.sensitivity)
 
     @property
     def photographer(self) -> str:
@@ -388,3 +417,8 @@ class ExportBundle(models.Model):
 
     def __str__(self) -> str:
         return f"Export {self.public_id} of {self.matter_id}"
+
+
+# Models of the clinical-safety features live in their own module.
+from imaging.safety.models import CaptureHandoff as CaptureHandoff  # noqa: E402
+from imaging.safety.models import MoveRequest as MoveRequest  # noqa: E402

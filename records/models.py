@@ -48,6 +48,10 @@ class Facility(models.Model):
         help_text="False for a paper record: every image is printed for the paper file.",
     )
     time_zone = models.CharField(max_length=40, choices=TIME_ZONES)
+    requires_wristband_scan = models.BooleanField(
+        default=False,
+        help_text="Capture asks for the patient's wristband barcode and refuses a mismatch.",
+    )
 
     class Meta:
         verbose_name_plural = "facilities"

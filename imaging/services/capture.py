@@ -57,6 +57,8 @@ class CaptureDetails:
     encounter: Encounter | None = None
     idempotency_key: str = ""
     original_filename: str = ""
+    # What the wristband barcode scan (or typed MRN) said, where the facility asks for it.
+    wristband: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -121,10 +123,28 @@ def validate_details(details: CaptureDetails, patient: Patient) -> None:
             raise InvalidField(
                 "captured_at cannot be in the future.", field="captured_at"
             )
+    if patient.facility.requires_wristband_scan and not wristband_matches(
+        details.wristband, patient
+    ):
+        raise InvalidField(
+            "The wristband scanned does not match this patient. Check you have the right "
+            "patient: nothing was stored.",
+            field="wristband",
+        )
     if details.encounter is not None and details.encounter.patient_id != patient.pk:
         raise InvalidField(
             "That encounter belongs to another patient.", field="encounter"
         )
+
+
+def wristband_matches(scanned: str | None, patient: Patient) -> bool:
+    """True if a wristband scan names this patient: the MRN, or FACILITY:MRN / FACILITY-MRN."""
+    if not scanned:
+        return False
+    text = scanned.strip().upper()
+    mrn = patient.mrn.upper()
+    code = patient.facility.code.upper()
+    return text in {mrn, f"{code}:{mrn}", f"{code}-{mrn}", f"{code}{mrn}"}
 
 
 def _spool(upload: IO[bytes]) -> tuple[IO[bytes], str, int]:

@@ -1,0 +1,242 @@
+"""Pages for clinical safety: hand-off QR, phone entry, moves, reveal, consent."""
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from imaging.exceptions import ImagingError
+from imaging.models import ClinicalImage
+from imaging.safety import consent, handoff, moves, sensitive
+from imaging.safety.models import CaptureHandoff, MoveRequest
+from imaging.selectors import image_for, images_visible_to
+from records.selectors import patients_visible_to
+
+BINDING_KEY = "capture_binding"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
+    return request.user
+
+
+def _qr_data_uri(text: str) -> str:
+    svg = io.BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(
+        svg
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
+
+
+@login_required
+@require_POST
+def handoff_create(request: HttpRequest, patient_id: str) -> HttpResponse:
+    """The desktop shows a QR code that opens capture for this patient on the phone."""
+    user = _user(request)
+    patient = get_object_or_404(patients_visible_to(user), public_id=patient_id)
+    try:
+        made, token = handoff.create_handoff(
+            actor=user, patient=patient, request=request
+        )
+    except ImagingError as exc:
+        return HttpResponse(exc.message, status=exc.status_code)
+    link = request.build_absolute_uri(reverse("safety:handoff-open", args=[token]))
+    return render(
+        request,
+        "imaging/safety/handoff_show.html",
+        {"handoff": made, "patient": patient, "link": link, "qr": _qr_data_uri(link)},
+    )
+
+
+@login_required
+@require_GET
+def handoff_arrivals(request: HttpRequest, handoff_id: str) -> JsonResponse:
+    """Photos that have arrived since the link was made, for the desktop's live list."""
+    user = _user(request)
+    made = get_object_or_404(CaptureHandoff, public_id=handoff_id, user=user)
+    arrived = images_visible_to(user).filter(
+        patient=made.patient, uploaded_by=user, uploaded_at__gte=made.created_at
+    )
+    return JsonResponse(
+        {
+            "opened": made.opened_at is not None,
+            "expired": made.expires_at <= timezone.now(),
+            "images": [
+                {"id": str(i.public_id), "captured_at": i.captured_at.isoformat()}
+                for i in arrived.order_by("uploaded_at")[:100]
+            ],
+        }
+    )
+
+
+@login_required
+@require_GET
+def handoff_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The phone opens the link (after signing in): capture is bound to the patient."""
+    try:
+        made = handoff.open_handoff(actor=_user(request), token=token)
+    except ImagingError as exc:
+        return render(
+            request,
+            "imaging/safety/handoff_refused.html",
+            {"message": exc.message},
+            status=exc.status_code,
+        )
+    request.session[BINDING_KEY] = {
+        "handoff": str(made.public_id),
+        "patient": str(made.patient.public_id),
+        "expires_at": made.expires_at.isoformat(),
+    }
+    # /capture/ is a contract URL (DESIGN.md §6).
+    return redirect(f"/capture/?patient={made.patient.public_id}")
+
+
+def current_binding(request: HttpRequest) -> CaptureHandoff | None:
+    """The hand-off this session's capture is bound to, if any and still live."""
+    data: dict[str, Any] | None = request.session.get(BINDING_KEY)
+    if not data:
+        return None
+    made = (
+        CaptureHandoff.objects.select_related("patient")
+        .filter(public_id=data["handoff"], user_id=_user(request).pk)
+        .first()
+    )
+    if made is None or made.expires_at <= timezone.now():
+        request.session.pop(BINDING_KEY, None)
+        return None
+    return made
+
+
+def _back(request: HttpRequest, image: ClinicalImage) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect("/")
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, image_id: str) -> HttpResponse:
+    image = image_for(request.user, image_id)
+    try:
+        sensitive.reveal_sensitive(
+            actor=_user(request),
+            image=image,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except ImagingError as exc:
+        messages.error(request, exc.message)
+    return _back(request, image)
+
+
+@login_required
+@require_POST
+def set_sensitivity(request: HttpRequest, image_id: str) -> HttpResponse:
+    image = image_for(request.user, image_id)
+    try:
+        sensitive.mark_sensitive(
+            actor=_user(request),
+            image=image,
+            sensitivity=request.POST.get("sensitivity", ""),
+            request=request,
+        )
+        messages.success(request, "Sensitivity recorded.")
+    except ImagingError as exc:
+        messages.error(request, exc.message)
+    return _back(request, image)
+
+
+@login_required
+@require_POST
+def withdraw_consent(request: HttpRequest, image_id: str) -> HttpResponse:
+    image = image_for(request.user, image_id)
+    try:
+        consent.withdraw_consent(
+            actor=_user(request),
+            image=image,
+            purposes=request.POST.getlist("purposes"),
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+        messages.success(request, "Consent withdrawal recorded.")
+    except ImagingError as exc:
+        messages.error(request, exc.message)
+    return _back(request, image)
+
+
+@login_required
+@require_POST
+def move_request(request: HttpRequest, image_id: str) -> HttpResponse:
+    user = _user(request)
+    image = image_for(user, image_id)
+    target = (
+        patients_visible_to(user)
+        .filter(
+            mrn=request.POST.get("to_mrn", "").strip(),
+            facility_id=image.patient.facility_id,
+        )
+        .first()
+    )
+    if target is None:
+        messages.error(
+            request, "No patient with that MRN among the patients you can see."
+        )
+        return _back(request, image)
+    try:
+        moves.request_move(
+            actor=user,
+            image=image,
+            to_patient=target,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+        messages.success(request, "Move requested: a second person must approve it.")
+    except ImagingError as exc:
+        messages.error(request, exc.message)
+    return _back(request, image)
+
+
+@login_required
+@require_GET
+def move_queue(request: HttpRequest) -> HttpResponse:
+    """Pending moves this user may decide (not their own)."""
+    user = _user(request)
+    pending = (
+        MoveRequest.objects.filter(
+            status=MoveRequest.Status.PENDING,
+            from_patient__in=patients_visible_to(user),
+        )
+        .exclude(requested_by=user)
+        .select_related("from_patient", "to_patient", "requested_by", "image")
+    )
+    return render(request, "imaging/safety/move_queue.html", {"moves": pending})
+
+
+@login_required
+@require_POST
+def move_approve(request: HttpRequest, move_id: str) -> HttpResponse:
+    user = _user(request)
+    move = get_object_or_404(
+        MoveRequest.objects.filter(from_patient__in=patients_visible_to(user)),
+        public_id=move_id,
+    )
+    try:
+        moves.approve_move(actor=user, move=move, request=request)
+        messages.success(request, "The image was moved to the right patient.")
+    except ImagingError as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("safety:move-queue")

@@ -1,0 +1,28 @@
+"""{% bodysite_picker %}: a searchable list of coded body sites and a front/back diagram."""
+
+from typing import Any
+
+from django import template
+
+from imaging.bodysites import SITES, describe
+
+register = template.Library()
+
+
+@register.inclusion_tag("imaging/_bodysite_picker.html")
+def bodysite_picker(
+    selected: str = "", field_name: str = "body_site_code"
+) -> dict[str, Any]:
+    return {
+        "sites": SITES,
+        "selected": selected,
+        "field_name": field_name,
+        "front": [s for s in SITES if s.front],
+        "back": [s for s in SITES if s.back],
+    }
+
+
+@register.simple_tag
+def body_site_words(code: str, laterality: str = "") -> str:
+    """'Left forearm' for a coded site and its side."""
+    return describe(code, laterality)
