@@ -77,10 +77,13 @@ def _detail(move: MoveRequest) -> dict[str, str]:
 
 
 def _may_decide(actor: User, move: MoveRequest) -> bool:
+    """Records managers of the facility, or ward staff who can see both patients."""
     if has_role(actor, Role.RECORDS_MANAGER):
         return can_view_patient(actor, move.from_patient)
-    return can_view_patient(actor, move.from_patient) and can_view_patient(
-        actor, move.to_patient
+    return (
+        has_role(actor, Role.WARD_STAFF)
+        and can_view_patient(actor, move.from_patient)
+        and can_view_patient(actor, move.to_patient)
     )
 
 

@@ -10,7 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -236,6 +242,8 @@ def move_approve(request: HttpRequest, move_id: str) -> HttpResponse:
         moves.approve_move(actor=user, move=move, request=request)
         messages.success(request, "The image was moved to the right patient.")
     except ImagingError as exc:
+        if exc.status_code == 404:
+            raise Http404(exc.message) from exc
         messages.error(request, exc.message)
     except PermissionDenied as exc:
         messages.error(request, str(exc))

@@ -158,6 +158,122 @@ EXPECTED["audit:report-index"] = (
 COVERED_NAMESPACES = {"admin"}
 
 
+# Clinical safety (issue 11): hand-off links, reveal, sensitivity, consent, moves.
+# Acting on an image: its patient's ward staff and the facility's reviewers; a
+# redirect back to the page (302) carries the outcome as a message.
+IMAGE_ACT: dict[str, Answer] = PATIENT_RECORD | {
+    "nurse": (302, 404, 404),
+    "outsider": (404, 302, 404),
+    "records_manager": (302, 302, 404),
+    "privacy_officer": (302, 302, 404),
+}
+# Only ward staff capture, so only they make hand-off links (others never learn more).
+HANDOFF: dict[str, Answer] = dict.fromkeys(ROLES, 404) | {
+    "nurse": (200, 404, 404),
+    "outsider": (404, 200, 404),
+    "anonymous": 302,
+}
+# A move is decided by the facility's records managers or the ward's other staff; the
+# person who asked cannot approve it (the nurse asked for her patient's move).
+MOVE_DECIDE: dict[str, Answer] = dict.fromkeys(ROLES, 404) | {
+    "nurse": (403, 404, 404),
+    "outsider": (404, 403, 404),
+    "records_manager": (200, 200, 404),
+    "anonymous": 401,
+}
+EXPECTED |= {
+    "safety:handoff-create": (
+        Row(HANDOFF, target="patient", kwarg="patient_id", method="POST"),
+    ),
+    "safety:handoff-arrivals": (Row(HANDOFF, target="handoff", kwarg="handoff_id"),),
+    "safety:handoff-open": (
+        Row(
+            HANDOFF | {"nurse": (302, 404, 404), "outsider": (404, 302, 404)},
+            target="handoff-token",
+            kwarg="token",
+        ),
+    ),
+    "safety:reveal": (
+        Row(
+            IMAGE_ACT,
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"reason": "Wound review"},
+        ),
+    ),
+    "safety:sensitivity": (
+        Row(
+            IMAGE_ACT,
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"sensitivity": "intimate"},
+        ),
+    ),
+    "safety:withdraw-consent": (
+        Row(
+            IMAGE_ACT,
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"purposes": "teaching"},
+        ),
+    ),
+    "safety:move-request": (
+        Row(
+            IMAGE_ACT,
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"to_mrn": "no-such-mrn", "reason": "Wrong bed"},
+        ),
+    ),
+    "safety:move-queue": (Row(everyone(200, anonymous=302)),),
+    "safety:move-approve": (
+        Row(
+            MOVE_DECIDE
+            | {
+                "nurse": (302, 404, 404),
+                "outsider": (404, 302, 404),
+                "records_manager": (302, 302, 404),
+                "anonymous": 302,
+            },
+            target="move",
+            kwarg="move_id",
+            method="POST",
+        ),
+    ),
+    "safety-api:handoff-create": (
+        Row(
+            HANDOFF
+            | {"nurse": (201, 404, 404), "outsider": (404, 201, 404), "anonymous": 401},
+            target="patient",
+            kwarg="patient_id",
+            method="POST",
+        ),
+    ),
+    "safety-api:move-request-create": (
+        Row(
+            PATIENT_RECORD
+            | {
+                "nurse": (400, 404, 404),
+                "outsider": (404, 400, 404),
+                "records_manager": (400, 400, 404),
+                "privacy_officer": (400, 400, 404),
+                "anonymous": 401,
+            },
+            target="image",
+            kwarg="image_id",
+            method="POST",
+        ),
+    ),
+    "safety-api:move-request-approve": (
+        Row(MOVE_DECIDE, target="move", kwarg="move_id", method="POST"),
+    ),
+}
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Hundreds of cases each make several users: skip the deliberately slow hasher."""
@@ -231,7 +347,9 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
     if row.target is None:
         return None
     if case == "none":
-        return "nobody-by-this-name" if row.target == "user" else str(uuid.uuid4())
+        if row.target in ("user", "handoff-token"):
+            return "nobody-by-this-name"
+        return str(uuid.uuid4())
     nurse, outsider = (
         request.getfixturevalue("nurse"),
         request.getfixturevalue("outsider"),
@@ -245,6 +363,22 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
         return str(patient.public_id)
     if row.target == "image":
         return str(photo(actor=staff, patient=patient).public_id)
+    if row.target in ("handoff", "handoff-token"):
+        from imaging.safety.handoff import create_handoff
+
+        made, token = create_handoff(actor=staff, patient=patient)
+        return token if row.target == "handoff-token" else str(made.public_id)
+    if row.target == "move":
+        from imaging.safety.moves import request_move
+        from tests.factories import EncounterFactory, PatientFactory
+
+        right = PatientFactory(facility=patient.facility)
+        EncounterFactory(patient=right, ward=patient.encounters.first().ward)
+        image = photo(actor=staff, patient=patient)
+        move = request_move(
+            actor=staff, image=image, to_patient=right, reason="Wrong bed"
+        )
+        return str(move.public_id)
     if row.target == "user":
         # A user's activity: the ward nurse (own case) or the other ward's (other case).
         return staff.get_username()
