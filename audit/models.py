@@ -59,6 +59,8 @@ class AuditAction(models.TextChoices):
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
+    DISPOSAL_ITEMS_REMOVED = "disposal_items_removed", "Removed from a disposal batch"
+    DISPOSAL_STARTED = "disposal_started", "Disposal batch carried out"
 
 
 def action_choices() -> list[tuple[str, str]]:

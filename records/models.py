@@ -330,3 +330,33 @@ class LegalHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
+
+
+# Retention models live in their own module but belong to this app.
+from records.retention.models import (  # noqa: E402
+    DisposalBatch,
+    DisposalItem,
+    DisposalObjection,
+    DisposalRecord,
+    MedicoLegalFlag,
+    RetentionRule,
+    RetentionRuleVersion,
+)
+
+__all__ = [
+    "DisposalBatch",
+    "DisposalItem",
+    "DisposalObjection",
+    "DisposalRecord",
+    "Encounter",
+    "Facility",
+    "FacilityAssignment",
+    "LegalHold",
+    "LegalMatter",
+    "MedicoLegalFlag",
+    "Patient",
+    "RetentionRule",
+    "RetentionRuleVersion",
+    "StaffMembership",
+    "Ward",
+]
