@@ -22,7 +22,6 @@ def _pair(code, sector, citation, note):  # type: ignore[no-untyped-def]
             "trigger": "last_service",
             "years": 7,
             "citation": citation,
-            "summary": "7 years after the last service",
         },
         {
             "name": f"{code} {note}: collected under 18, until age 25",
@@ -32,7 +31,6 @@ def _pair(code, sector, citation, note):  # type: ignore[no-untyped-def]
             "trigger": "age",
             "years": 25,
             "citation": citation,
-            "summary": "patient turns 25",
         },
     ]
 
@@ -46,7 +44,6 @@ def _placeholder(code, citation):  # type: ignore[no-untyped-def]
         "trigger": "indefinite",
         "years": 0,
         "citation": citation,
-        "summary": "public schedule not yet entered: kept indefinitely",
     }
 
 

@@ -31,7 +31,12 @@ from django.utils import timezone
 
 from imaging.models import ClinicalImage
 from records.models import Encounter, Facility, Patient
-from records.retention.models import RetentionRule, RetentionScope, RetentionTrigger
+from records.retention.models import (
+    RetentionRule,
+    RetentionScope,
+    RetentionTrigger,
+    rule_fact,
+)
 
 KEEP = date(9999, 12, 31)
 NOT_APPLICABLE = date(1, 1, 1)
@@ -46,7 +51,6 @@ class RuleLike(Protocol):
     trigger: str
     years: int
     citation: str
-    summary: str
     version: int
     is_active: bool
 
@@ -143,7 +147,7 @@ def _trigger(rule: RuleLike, facts: Facts) -> Expression:
 
 
 def words(rule: RuleLike, fact: str | None = None) -> str:
-    label = f"{rule.citation}, {fact or rule.summary}"
+    label = f"{rule.citation}, {fact or rule_fact(rule.trigger, rule.years)}"
     return f"{label} (rule {rule.pk or 'new'} v{rule.version})"
 
 

@@ -27,6 +27,16 @@ class RetentionScope(models.TextChoices):
     DECEASED = "deceased", "Images of patients who have died"
 
 
+def rule_fact(trigger: str, years: int) -> str:
+    """What a rule keeps an image for, in words: "patient turns 25"."""
+    return {
+        RetentionTrigger.LAST_SERVICE: f"{years} years after the last service",
+        RetentionTrigger.AGE: f"patient turns {years}",
+        RetentionTrigger.DEATH: f"{years} years after death",
+        RetentionTrigger.CAPTURE: f"{years} years after the photo was taken",
+    }.get(RetentionTrigger(trigger), "kept indefinitely")
+
+
 class RetentionRule(models.Model):
     """One line of a retention schedule; every image's date is the latest of its rules."""
 
@@ -49,9 +59,6 @@ class RetentionRule(models.Model):
         default=0, help_text="The period, or the age for an age trigger."
     )
     citation = models.CharField(max_length=300)
-    summary = models.CharField(
-        max_length=200, help_text='The fact in words, e.g. "patient turns 25".'
-    )
     needs_verification = models.BooleanField(
         default=True, help_text="Verify against the authorised text, then clear this."
     )
@@ -80,7 +87,7 @@ class RetentionRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.citation}: {self.summary}"
+        return f"{self.citation}: {rule_fact(self.trigger, self.years)}"
 
 
 class RetentionRuleVersion(models.Model):

@@ -24,7 +24,6 @@ RULE_FIELDS = (
     "trigger",
     "years",
     "citation",
-    "summary",
     "needs_verification",
     "is_active",
 )

@@ -39,7 +39,6 @@ def nsw_rules(db: None) -> list[RetentionRule]:
         trigger="last_service",
         years=7,
         citation="NSW HRIPA s25",
-        summary="7 years after the last service",
     )
     child = RetentionRule.objects.create(
         name="NSW child",
@@ -48,7 +47,6 @@ def nsw_rules(db: None) -> list[RetentionRule]:
         trigger="age",
         years=25,
         citation="NSW HRIPA s25",
-        summary="patient turns 25",
     )
     return [adult, child]
 

@@ -50,7 +50,6 @@ def test_recording_a_death_recomputes_and_is_audited(
         trigger="death",
         years=20,
         citation="Test schedule 2",
-        summary="20 years after death",
     )
     adult = patient_seen(ward, born=date(1940, 1, 1), last_seen=date(2015, 5, 1))
     image = photo_of(nurse, adult, date(2015, 5, 1))

@@ -44,7 +44,6 @@ def test_a_records_manager_previews_a_rule_change_without_saving_it(
         "trigger": "last_service",
         "years": "3",
         "citation": rule.citation,
-        "summary": rule.summary,
         "is_active": "on",
         "preview": "1",
     }

@@ -58,7 +58,6 @@ def test_a_deceased_patients_images_follow_a_years_after_death_rule(
         trigger="death",
         years=15,
         citation="Test schedule 1.1",
-        summary="15 years after death",
     )
     person = patient_seen(ward, born=date(1950, 6, 1), last_seen=date(2020, 5, 1))
     image = photo_of(nurse, person, date(2020, 5, 1))
@@ -78,7 +77,6 @@ def test_overlapping_rules_keep_the_image_until_the_latest_date(
         trigger="capture",
         years=10,
         citation="Local policy 4",
-        summary="10 years after the photo",
     )
     adult = patient_seen(ward, born=date(1970, 1, 1), last_seen=date(2020, 5, 3))
     image = _recomputed(photo_of(nurse, adult, date(2020, 5, 3)))
