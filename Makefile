@@ -50,7 +50,7 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 bench: install-dev
-	$(PY) -m bench
+	bench/run.sh $(BENCH)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
