@@ -67,11 +67,16 @@ def _insert_items(batch: DisposalBatch, due: QuerySet[ClinicalImage]) -> int:
 
 @transaction.atomic
 def sweep_retention(
-    *, actor: User | None, today: date | None = None, dry_run: bool = False
+    *,
+    actor: User | None,
+    today: date | None = None,
+    dry_run: bool = False,
+    recompute: bool = True,
 ) -> SweepResult:
     """Recompute every retain_until, then propose what is due (or only count it)."""
     today = today or timezone.localdate()
-    recompute_retention()
+    if recompute:
+        recompute_retention()
     due = due_images(today)
     if dry_run or not due.exists():
         count = due.count()
