@@ -19,7 +19,8 @@ from records.retention.review import (
 )
 
 APPROVE = "records.approve_disposal"
-SAMPLE = 12
+# Big batches are reviewed through the counts and the CSV; the page lists the first few.
+SHOWN = 200
 
 
 def _csv(name: str, text: str) -> HttpResponse:
@@ -47,8 +48,8 @@ def batch_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     context = {
         "batch": batch,
         "summary": selectors.batch_summary(batch),
-        "sample": items[:SAMPLE],
-        "items": items,
+        "pending": items.count(),
+        "items": items[:SHOWN],
         "objections": batch.objections.select_related("raised_by"),
         "records": batch.records.all(),
     }

@@ -76,12 +76,14 @@ def _discard(record: DisposalRecord) -> None:
 def dispose_item(*, item_id: int) -> str:
     """Destroy one image of a batch, or keep it if anything now says so; the outcome."""
     item = (
-        DisposalItem.objects.select_for_update().select_related("batch").get(pk=item_id)
+        DisposalItem.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=item_id)
     )
     if item.outcome != Outcome.PENDING or item.batch.status != Status.DISPOSING:
         return str(item.outcome)
     image = (
-        ClinicalImage.objects.select_for_update()
+        ClinicalImage.objects.select_for_update(of=("self",))
         .select_related("patient__facility")
         .get(pk=item.image_id)
     )

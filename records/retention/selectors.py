@@ -71,3 +71,10 @@ def batch_summary(batch: DisposalBatch) -> dict[str, list[Any]]:
 
 def register() -> QuerySet[DisposalRecord]:
     return DisposalRecord.objects.select_related("batch")
+
+
+def retention_in_words(image: ClinicalImage) -> str:
+    """'kept until 02/03/2041: NSW HRIPA 2002 s25, patient turns 25 (rule 3 v1)'."""
+    if image.retain_until is None:
+        return f"kept indefinitely: {image.retention_basis or 'not yet computed'}"
+    return f"kept until {image.retain_until:%d/%m/%Y}: {image.retention_basis}"

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 
 from records.models import Encounter, Facility, Patient, RetentionRule, Ward
 from records.retention.compute import NO_RULE, recompute_retention
+from records.retention.selectors import retention_in_words
 from tests.retention.conftest import patient_seen, photo_of
 
 
@@ -21,7 +22,9 @@ def test_a_childs_image_is_kept_until_25_even_when_last_service_plus_7_is_earlie
     child = patient_seen(ward, born=date(2016, 3, 2), last_seen=date(2020, 5, 1))
     image = _recomputed(photo_of(nurse, child, date(2020, 5, 1)))
     assert image.retain_until == date(2041, 3, 2)
-    assert image.retention_basis.startswith("NSW HRIPA s25, patient turns 25")
+    assert retention_in_words(image).startswith(
+        "kept until 02/03/2041: NSW HRIPA s25, patient turns 25"
+    )
 
 
 def test_an_adults_image_is_kept_seven_years_after_the_last_service(
