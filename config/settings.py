@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too: an in-memory shared-cache database answers a concurrent
+    # writer "table is locked" at once instead of waiting, unlike the real embedded mode.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-custodian.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

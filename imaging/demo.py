@@ -109,6 +109,12 @@ def ensure_images(
             idempotency_key=f"seed-demo-{index:03d}",
             original_filename=f"IMG_{4000 + index}.{'png' if fmt == 'PNG' else 'jpg'}",
         )
+        # The photo's EXIF time moves with the clock, so a re-run makes other bytes:
+        # the ingest refuses a key reused for other bytes, hence skip what exists.
+        if ClinicalImage.objects.filter(
+            uploaded_by=actor, idempotency_key=details.idempotency_key
+        ).exists():
+            continue
         capture_image(
             actor=actor,
             patient=patient,

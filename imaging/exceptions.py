@@ -38,3 +38,9 @@ class PatientNotFound(ImagingError):
     """No such patient, or not one the user may see: the answer is the same (404)."""
 
     status_code = 404
+
+
+class IdempotencyKeyReused(ImagingError):
+    """The key already stands for a different upload (another patient or other bytes)."""
+
+    status_code = 422

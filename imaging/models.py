@@ -158,6 +158,7 @@ class ClinicalImage(models.Model):
             ("download_original", "Download an image's original bytes"),
             ("request_hard_copy", "Request a printed hard copy"),
             ("export_images", "Export images for a legal matter"),
+            ("import_images", "Import a facility's existing folder of images"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,6 +5,7 @@ only warns, so the pixel limit is checked explicitly and the warning made an err
 formats are restricted at open; verify() checks little for JPEG, so we decode for real.
 """
 
+import io
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +22,12 @@ pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "TIFF")
+# Pillow's JPEG opener reports a JPEG carrying an MPF index (phones' HDR gain maps, depth
+# maps, multi-picture files) as "MPO": it is still a JPEG and must be accepted as one.
+DECODED_FORMATS = (*ACCEPTED_FORMATS, "MPO")
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
     "PNG": "image/png",
     "WEBP": "image/webp",
     "TIFF": "image/tiff",
@@ -127,7 +132,7 @@ def inspect_image(source: IO[bytes]) -> ImageFacts:
                 f"{refusal} It could not be decoded: it may be damaged or truncated.",
                 field="file",
             ) from exc
-    if fmt not in ACCEPTED_FORMATS:
+    if fmt not in DECODED_FORMATS:
         raise UnsupportedImage(refusal, field="file")
     return ImageFacts(
         content_type=_content_type(fmt, head),
@@ -136,3 +141,19 @@ def inspect_image(source: IO[bytes]) -> ImageFacts:
         exif_captured_at=_exif_datetime(exif),
         exif_device=_exif_device(exif),
     )
+
+
+def read_exif_hints(head: bytes) -> tuple[datetime | None, str]:
+    """Capture time and device from the first bytes of a photo, without decoding pixels.
+
+    Best effort for prefilling a form: anything unreadable simply gives no hint; the
+    ingest service still decodes the whole file when it is sent.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(head), formats=ACCEPTED_FORMATS) as im:
+                exif = im.getexif()
+                return _exif_datetime(exif), _exif_device(exif)
+        except Exception:  # a hint is optional by nature
+            return None, ""

@@ -332,31 +332,108 @@ class LegalHold(models.Model):
         return self.released_at is None
 
 
-# Retention models live in their own module but belong to this app.
-from records.retention.models import (  # noqa: E402
-    DisposalBatch,
-    DisposalItem,
-    DisposalObjection,
-    DisposalRecord,
-    MedicoLegalFlag,
-    RetentionRule,
-    RetentionRuleVersion,
-)
+class BreakGlassReason(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency care"
+    CONSULT = "consult", "Consultation or referral from the treating team"
+    TRANSFER = "transfer", "Patient being transferred to my ward"
+    CONTINUITY = "continuity", "Follow-up of care I gave"
+    OTHER = "other", "Other (explain below)"
 
-__all__ = [
-    "DisposalBatch",
-    "DisposalItem",
-    "DisposalObjection",
-    "DisposalRecord",
-    "Encounter",
-    "Facility",
-    "FacilityAssignment",
-    "LegalHold",
-    "LegalMatter",
-    "MedicoLegalFlag",
-    "Patient",
-    "RetentionRule",
-    "RetentionRuleVersion",
-    "StaffMembership",
-    "Ward",
-]
+
+class BreakGlassReview(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    APPROPRIATE = "appropriate", "Appropriate"
+    REFERRED = "referred", "Referred for investigation"
+
+
+class BreakGlassAccess(models.Model):
+    """A user opened a patient outside their wards, for a stated reason, for a while."""
+
+    Reason = BreakGlassReason
+    Review = BreakGlassReview
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    reason_code = models.CharField(max_length=12, choices=BreakGlassReason.choices)
+    reason_text = models.TextField(max_length=1000)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review_status = models.CharField(
+        max_length=12,
+        choices=BreakGlassReview.choices,
+        default=BreakGlassReview.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = "break-the-glass access"
+        verbose_name_plural = "break-the-glass accesses"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason_text=""), name="break_glass_reason_given"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_code__in=BreakGlassReason.values),
+                name="break_glass_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("granted_at")),
+                name="break_glass_expires_after_grant",
+            ),
+            # A review always says who and when; a pending access has neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(review_status="pending")
+                    & Q(reviewed_by__isnull=True)
+                    & Q(reviewed_at__isnull=True)
+                )
+                | (
+                    Q(review_status__in=["appropriate", "referred"])
+                    & Q(reviewed_by__isnull=False)
+                    & Q(reviewed_at__isnull=False)
+                ),
+                name="break_glass_review_complete",
+            ),
+        ]
+        indexes = [
+            # The access rule asks: does this user hold an unexpired grant?
+            models.Index(
+                fields=["user", "expires_at", "patient"], name="break_glass_user_live"
+            ),
+            models.Index(
+                fields=["review_status", "granted_at"], name="break_glass_queue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.patient} ({self.reason_code})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.review_status == BreakGlassReview.PENDING
+
+
+# Retention models live in their own module but belong to this app; re-exported here.
+from records.retention import models as _retention  # noqa: E402
+
+DisposalBatch = _retention.DisposalBatch
+DisposalItem = _retention.DisposalItem
+DisposalObjection = _retention.DisposalObjection
+DisposalRecord = _retention.DisposalRecord
+MedicoLegalFlag = _retention.MedicoLegalFlag
+RetentionRule = _retention.RetentionRule
+RetentionRuleVersion = _retention.RetentionRuleVersion

@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "records.manage_legal_holds",
         "records.approve_disposal",
         "imaging.view_clinicalimage",
+        "imaging.import_images",
         "imaging.download_original",
         "imaging.request_hard_copy",
         "audit.view_auditevent",

@@ -138,3 +138,15 @@ def wound_photo(nurse: User, patient: Patient) -> ClinicalImage:
     return capture(
         actor=nurse, patient=patient, body_site="Left forearm", laterality="left"
     )
+
+
+@pytest.fixture
+def nurse_api(nurse: User) -> Any:
+    """An API client signed in as the nurse with a device token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token = Token.objects.create(user=nurse)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

@@ -24,6 +24,7 @@ from audit.services import Action, record_event
 from imaging import blobs, tasks
 from imaging.exceptions import (
     DuplicateImage,
+    IdempotencyKeyReused,
     InvalidField,
     PatientNotFound,
     UploadTooLarge,
@@ -172,18 +173,42 @@ def _captured_at(
     return timezone.now()
 
 
-def _replay(actor: User, key: str, patient: Patient) -> ClinicalImage | None:
+def _replay(
+    actor: User, key: str, patient: Patient, sha256: str
+) -> ClinicalImage | None:
+    """The image an earlier upload with this key made, if the key is being replayed."""
     if not key:
         return None
     existing = ClinicalImage.objects.filter(
         uploaded_by=actor, idempotency_key=key
     ).first()
-    if existing is not None and existing.patient_id != patient.pk:
-        raise InvalidField(
+    if existing is None:
+        return None
+    # A retry resends the same photo for the same patient; anything else is a client bug
+    # that must not be answered with some other image's receipt.
+    if existing.patient_id != patient.pk:
+        raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for another patient.",
             field="idempotency_key",
         )
+    if existing.sha256 != sha256:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different file.",
+            field="idempotency_key",
+        )
     return existing
+
+
+def _refuse_duplicate(patient: Patient, sha256: str) -> None:
+    duplicate = (
+        ClinicalImage.objects.active().filter(patient=patient, sha256=sha256).first()
+    )
+    if duplicate is not None:
+        raise DuplicateImage(
+            "This photo is already in the patient's record "
+            f"(record {duplicate.public_id}).",
+            existing_public_id=str(duplicate.public_id),
+        )
 
 
 def capture_image(
@@ -196,36 +221,33 @@ def capture_image(
     request: HttpRequest | None = None,
 ) -> CaptureResult:
     """Validate, hash, encrypt and store an image into the patient's record, audited."""
-    if not actor.has_perm("imaging.capture_image") or not can_view_patient(
-        actor, patient
-    ):
+    # A facility's migration is a records-management act; everything else is capture.
+    needed = (
+        "imaging.import_images"
+        if channel == ClinicalImage.Channel.IMPORT
+        else "imaging.capture_image"
+    )
+    if not actor.has_perm(needed) or not can_view_patient(actor, patient):
         raise PatientNotFound("No such patient.")
     if not isinstance(actor, User):  # narrowed: anonymous users have no perms
         raise PatientNotFound("No such patient.")
-    if (replayed := _replay(actor, details.idempotency_key, patient)) is not None:
-        return CaptureResult(image=replayed, created=False)
     validate_details(details, patient)
+    key = details.idempotency_key
     spool, sha256, size = _spool(upload)
     with spool:
+        # The replay check comes after hashing so a key reused for other bytes is caught.
+        if (replayed := _replay(actor, key, patient, sha256)) is not None:
+            return CaptureResult(image=replayed, created=False)
         facts = inspect_image(spool)
-        duplicate = (
-            ClinicalImage.objects.active()
-            .filter(patient=patient, sha256=sha256)
-            .first()
-        )
-        if duplicate is not None:
-            raise DuplicateImage(
-                f"This photo is already in the patient's record (record {duplicate.public_id}).",
-                existing_public_id=str(duplicate.public_id),
-            )
         try:
+            _refuse_duplicate(patient, sha256)
             image = _store(
                 actor, patient, spool, sha256, size, facts, details, channel, request
             )
-        except IntegrityError:
-            # A concurrent retry with the same Idempotency-Key won the race: answer with
-            # its receipt, never a second image.
-            replayed = _replay(actor, details.idempotency_key, patient)
+        except (IntegrityError, DuplicateImage):
+            # A concurrent retry with the same Idempotency-Key won the race (its row is
+            # the duplicate, or its key collides): answer with its receipt instead.
+            replayed = _replay(actor, key, patient, sha256)
             if replayed is None:
                 raise
             return CaptureResult(image=replayed, created=False)

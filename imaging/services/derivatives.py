@@ -22,6 +22,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     """Flatten any mode (alpha, palette, 16-bit, CMYK) onto an RGB image for display."""
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if im.mode == "PA":
+        im = im.convert("RGBA")
     if im.mode == "P":
         im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
     if im.mode in ("RGBA", "LA", "RGBa", "La"):

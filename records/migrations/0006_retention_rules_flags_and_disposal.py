@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('imaging', '0001_initial'),
-        ('records', '0003_legal_matters_and_holds'),
+        ('records', '0005_patient_family_name_prefix_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -89,5 +89,5 @@ def remove_presets(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0004_retention_rules_flags_and_disposal")]
+    dependencies = [("records", "0006_retention_rules_flags_and_disposal")]
     operations = [migrations.RunPython(load_presets, remove_presets)]

@@ -1,0 +1,35 @@
+"""One error shape for every refusal: {"detail": ..., <field>: [...]} with a 4xx status."""
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from imaging.exceptions import DuplicateImage, ImagingError
+
+FIELDS_INVALID = "Some fields are not valid; see the messages for each field."
+
+
+def imaging_error_response(exc: ImagingError) -> Response:
+    body: dict[str, Any] = {"detail": exc.message}
+    if exc.field:
+        body[exc.field] = [exc.message]
+    if isinstance(exc, DuplicateImage):
+        body["existing_id"] = exc.existing_public_id
+    return Response(body, status=exc.status_code)
+
+
+class CustodianAPIView(APIView):
+    """Turns domain failures into clear 4xx answers and gives field errors a detail."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ImagingError):
+            return imaging_error_response(exc)
+        response = super().handle_exception(exc)
+        if isinstance(exc, exceptions.ValidationError) and isinstance(
+            response.data, dict
+        ):
+            response.data = {"detail": FIELDS_INVALID, **response.data}
+            response.status_code = status.HTTP_400_BAD_REQUEST
+        return response

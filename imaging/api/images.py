@@ -1,0 +1,222 @@
+"""A patient's images: list, upload (idempotent), metadata, original and derivatives."""
+
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from imaging.api.errors import CustodianAPIView
+from imaging.models import ClinicalImage, Derivative
+from imaging.responses import protected_bytes, protected_stream
+from imaging.selectors import derivative_of, image_for, images_visible_to
+from imaging.serializers import (
+    ErrorSerializer,
+    ImageDetailSerializer,
+    ImageSerializer,
+    ImageUploadSerializer,
+    ReceiptSerializer,
+)
+from imaging.services.access import (
+    derivative_bytes,
+    download_original,
+    original_filename,
+)
+from imaging.services.capture import CaptureDetails, capture_image
+from imaging.services.viewing import view_gallery, view_image
+from records.models import Patient
+from records.selectors import patients_visible_to
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    description=(
+        "One per photo, made by the client (a UUID). A retry with the same key and "
+        "the same file answers 200 with the original receipt, never a second image."
+    ),
+)
+ERRORS = {
+    code: OpenApiResponse(ErrorSerializer, description=text)
+    for code, text in {
+        400: "A field is not valid (field errors beside detail).",
+        404: "No such patient, or not one the caller may see.",
+        409: "These bytes are already in the patient's record (existing_id).",
+        413: "The file is over CUSTODIAN_MAX_UPLOAD_MB.",
+        415: "Not an accepted image (JPEG, PNG, HEIC/HEIF, WebP, TIFF) or damaged.",
+        422: "The Idempotency-Key was used for another patient or other bytes.",
+    }.items()
+}
+BINARY = {(200, "image/*"): OpenApiTypes.BINARY, 404: ErrorSerializer}
+
+
+class ImagePagination(CursorPagination):
+    ordering = ("-captured_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _patient_for(user: Any, public_id: UUID) -> Patient:
+    return get_object_or_404(patients_visible_to(user), public_id=public_id)
+
+
+def _user(request: Request) -> User:
+    if not isinstance(request.user, User):
+        raise NotAuthenticated
+    return request.user
+
+
+def _details(data: dict[str, Any], key: str) -> CaptureDetails:
+    return CaptureDetails(
+        capture_mode=data["capture_mode"],
+        consent_kind=data["consent_kind"],
+        consent_purposes=tuple(data["consent_purposes"]),
+        captured_at=data.get("captured_at"),
+        captured_by_name=data.get("captured_by_name", ""),
+        device=data.get("device", ""),
+        body_site=data.get("body_site", ""),
+        laterality=data.get("laterality", ""),
+        note=data.get("note", ""),
+        idempotency_key=key,
+        original_filename=getattr(data["file"], "name", "") or "",
+    )
+
+
+class PatientImages(CustodianAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+    channel = ClinicalImage.Channel.API
+    upload_serializer: type[ImageUploadSerializer] = ImageUploadSerializer
+
+    @extend_schema(
+        summary="A patient's images, newest first",
+        responses={200: ImageSerializer(many=True), 404: ErrorSerializer},
+        parameters=[OpenApiParameter("cursor", str, description="From next/previous.")],
+    )
+    def get(self, request: Request, patient_id: UUID) -> Response:
+        patient = _patient_for(request.user, patient_id)
+        images: QuerySet[ClinicalImage] = (
+            images_visible_to(request.user)
+            .filter(patient=patient)
+            .select_related("patient", "captured_by", "uploaded_by")
+        )
+        paginator = ImagePagination()
+        page = paginator.paginate_queryset(images, request, view=self)
+        view_gallery(
+            actor=_user(request),
+            patient=patient,
+            images=page or [],
+            request=request._request,
+        )
+        return paginator.get_paginated_response(ImageSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Store a photo in the patient's record",
+        description=(
+            "Validates, hashes, encrypts, stores and audits in one transaction, then "
+            "answers 201 with the receipt. A replayed Idempotency-Key answers 200 with "
+            "the original receipt."
+        ),
+        request={"multipart/form-data": ImageUploadSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={
+            201: ReceiptSerializer,
+            200: OpenApiResponse(ReceiptSerializer, description="A replay."),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request, patient_id: UUID) -> Response:
+        patient = _patient_for(request.user, patient_id)
+        form = self.upload_serializer(data=request.data)
+        # A time without an offset is read on the facility's clock (Perth is not Sydney).
+        with timezone.override(ZoneInfo(patient.facility.time_zone)):
+            form.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(form.validated_data)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        result = capture_image(
+            actor=_user(request),
+            patient=patient,
+            upload=data["file"],
+            details=_details(data, key),
+            channel=self.channel,
+            request=request._request,
+        )
+        # Reaching here means the transaction committed: the receipt is safe to give.
+        return Response(
+            ReceiptSerializer(result.image).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
+
+
+class ImageDetail(CustodianAPIView):
+    @extend_schema(
+        summary="An image's metadata, retention and hold",
+        responses={200: ImageDetailSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request: Request, image_id: UUID) -> Response:
+        image = image_for(request.user, image_id)
+        view_image(
+            actor=_user(request), image=image, what="metadata", request=request._request
+        )
+        return Response(ImageDetailSerializer(image).data)
+
+
+class ImageOriginal(CustodianAPIView):
+    @extend_schema(
+        summary="The original's exact bytes (audited download)",
+        responses={**BINARY, 403: ErrorSerializer},
+    )
+    def get(self, request: Request, image_id: UUID) -> StreamingHttpResponse:
+        image = image_for(request.user, image_id)
+        chunks = download_original(
+            actor=_user(request), image=image, request=request._request
+        )
+        return protected_stream(
+            chunks,
+            content_type=image.content_type,
+            filename=original_filename(image),
+            size=image.size_bytes,
+        )
+
+
+class ImageDerivative(CustodianAPIView):
+    kind = Derivative.Kind.PREVIEW
+
+    def get(self, request: Request, image_id: UUID) -> HttpResponse:
+        image = image_for(request.user, image_id)
+        derivative = derivative_of(image, self.kind)
+        if derivative is None:
+            raise Http404(f"The {self.kind} is not ready yet; try again shortly.")
+        if self.kind == Derivative.Kind.PREVIEW:
+            view_image(
+                actor=_user(request),
+                image=image,
+                what="preview",
+                request=request._request,
+            )
+        return protected_bytes(
+            derivative_bytes(derivative),
+            content_type="image/jpeg",
+            filename=f"{image.public_id}-{self.kind}.jpg",
+        )
+
+
+@extend_schema(summary="A small JPEG for lists (no metadata)", responses=BINARY)
+class ImageThumbnail(ImageDerivative):
+    kind = Derivative.Kind.THUMBNAIL
+
+
+@extend_schema(summary="A screen-sized JPEG, upright, no metadata", responses=BINARY)
+class ImagePreview(ImageDerivative):
+    kind = Derivative.Kind.PREVIEW

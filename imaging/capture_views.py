@@ -1,0 +1,86 @@
+"""The mobile capture page: find the patient, take or choose photos, confirm, send.
+
+Photos go one request each to upload_photo, the API's own upload view with the browser's
+session, so the page and the API share one validation path and one ingest service.
+"""
+
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from imaging.api.errors import CustodianAPIView
+from imaging.api.images import PatientImages
+from imaging.forms import CaptureForm
+from imaging.models import ClinicalImage
+from imaging.selectors import image_for
+from imaging.serializers import ExifHintsSerializer, PageUploadSerializer
+from imaging.validation import read_exif_hints
+
+EXIF_HEAD_BYTES = 512 * 1024
+
+
+@login_required
+@permission_required("imaging.capture_image", raise_exception=True)
+def capture_page(request: HttpRequest) -> HttpResponse:
+    """The one-handed capture page."""
+    return render(request, "imaging/capture_page.html", {"form": CaptureForm()})
+
+
+@extend_schema(exclude=True)
+class UploadPhoto(PatientImages):
+    """The capture page's upload: the API's view, with the session and channel web."""
+
+    authentication_classes = [SessionAuthentication]
+    channel = ClinicalImage.Channel.WEB
+    upload_serializer = PageUploadSerializer
+
+
+@extend_schema(exclude=True)
+class ExifHints(CustodianAPIView):
+    """Read capture time and device from a photo's first bytes, to prefill the form."""
+
+    authentication_classes = [SessionAuthentication]
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request) -> Response:
+        form = ExifHintsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload: UploadedFile[bytes] = form.validated_data["head"]
+        taken, device = read_exif_hints(upload.read(EXIF_HEAD_BYTES))
+        # The camera's wall clock, for a datetime-local field; offsets are dropped
+        # because the page reads the field on the facility's clock.
+        local = taken.strftime("%Y-%m-%dT%H:%M:%S") if taken else ""
+        return Response({"captured_at": local, "device": device})
+
+
+def _receipt_context(image: ClinicalImage) -> dict[str, Any]:
+    zone = ZoneInfo(image.patient.facility.time_zone)
+    return {
+        "image": image,
+        "patient": image.patient,
+        "stored_at": timezone.localtime(image.uploaded_at, zone),
+        "captured_at": timezone.localtime(image.captured_at, zone),
+    }
+
+
+@login_required
+def receipt(request: HttpRequest, image_id: UUID) -> HttpResponse:
+    """The receipt for a stored photo; the page shows it only after the commit."""
+    image = image_for(request.user, image_id)
+    template = (
+        "imaging/_capture_receipt.html"
+        if request.GET.get("partial")
+        else "imaging/capture_receipt.html"
+    )
+    return render(request, template, _receipt_context(image))

@@ -1,0 +1,51 @@
+"""The capture page's details form: labels, choices and widgets for the phone.
+
+The page posts these fields, one request per photo, to the same upload view the API
+uses; the API's serializer validates them, so the rules live in one place.
+"""
+
+from django import forms
+
+from imaging.models import ClinicalImage
+
+PURPOSE_CHOICES = [
+    ("care", "Clinical care"),
+    ("teaching", "Teaching"),
+    ("publication", "Publication"),
+]
+
+
+class CaptureForm(forms.Form):
+    capture_mode = forms.ChoiceField(
+        label="How was it taken?",
+        choices=ClinicalImage.CaptureMode.choices,
+        initial=ClinicalImage.CaptureMode.PERSONAL_MOBILE,
+    )
+    captured_by_name = forms.CharField(
+        label="Taken by another clinician (leave blank if you took it)",
+        max_length=200,
+        required=False,
+    )
+    body_site = forms.CharField(label="Body site", max_length=200, required=False)
+    laterality = forms.ChoiceField(
+        label="Side",
+        choices=[("", "Not stated"), *ClinicalImage.Laterality.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_kind = forms.ChoiceField(
+        label="Consent",
+        choices=ClinicalImage.ConsentKind.choices,
+        initial=ClinicalImage.ConsentKind.VERBAL,
+    )
+    consent_purposes = forms.MultipleChoiceField(
+        label="Consent covers",
+        choices=PURPOSE_CHOICES,
+        initial=["care"],
+        widget=forms.CheckboxSelectMultiple,
+    )

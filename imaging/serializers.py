@@ -1,0 +1,162 @@
+"""API shapes for patients, uploads, receipts and image metadata (DESIGN.md §6)."""
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from imaging.models import ClinicalImage
+from imaging.services.capture import MAX_NOTE, PURPOSES
+from records.holds import is_under_hold
+from records.models import Patient
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every refusal: a sentence in detail, and per-field messages where they apply."""
+
+    detail = serializers.CharField()
+    existing_id = serializers.UUIDField(
+        required=False, help_text="On 409: the image already holding these bytes."
+    )
+
+
+class PatientSerializer(serializers.ModelSerializer[Patient]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    facility = serializers.CharField(source="facility.name", read_only=True)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "family_name",
+            "given_names",
+            "date_of_birth",
+            "date_of_death",
+            "facility",
+        ]
+
+
+class ImageUploadSerializer(serializers.Serializer[Any]):
+    """The multipart upload; the capture page posts exactly the same fields."""
+
+    file = serializers.FileField(help_text="The photo's bytes, exactly as taken.")
+    captured_at = serializers.DateTimeField(
+        help_text="ISO 8601 with an offset; not in the future."
+    )
+    capture_mode = serializers.ChoiceField(choices=ClinicalImage.CaptureMode.choices)
+    captured_by_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="A clinician without an account here; blank = the caller took it.",
+    )
+    device = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Blank = read from the photo's EXIF make and model.",
+    )
+    body_site = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    laterality = serializers.ChoiceField(
+        choices=ClinicalImage.Laterality.choices, required=False, allow_blank=True
+    )
+    note = serializers.CharField(
+        max_length=MAX_NOTE, required=False, allow_blank=True, trim_whitespace=False
+    )
+    consent_kind = serializers.ChoiceField(
+        choices=ClinicalImage.ConsentKind.choices,
+        default=ClinicalImage.ConsentKind.VERBAL,
+    )
+    consent_purposes = serializers.CharField(
+        required=False,
+        default="care",
+        help_text="Comma list of care, teaching, publication.",
+    )
+
+    def validate_captured_at(self, value: Any) -> Any:
+        if value > timezone.now():
+            raise serializers.ValidationError("captured_at cannot be in the future.")
+        return value
+
+    def validate_consent_purposes(self, value: str) -> list[str]:
+        purposes = [p.strip() for p in value.split(",") if p.strip()]
+        unknown = [p for p in purposes if p not in PURPOSES]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown purpose {unknown[0]!r}; choose from {', '.join(PURPOSES)}."
+            )
+        return purposes
+
+
+class PageUploadSerializer(ImageUploadSerializer):
+    """The capture page may leave captured_at blank: EXIF DateTimeOriginal, else now."""
+
+    captured_at = serializers.DateTimeField(required=False)
+
+
+class ExifHintsSerializer(serializers.Serializer[Any]):
+    head = serializers.FileField(help_text="The first bytes of a photo.")
+
+
+class ReceiptSerializer(serializers.ModelSerializer[ClinicalImage]):
+    """Given only once the image is committed to the record."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    patient = serializers.UUIDField(source="patient.public_id", read_only=True)
+    size = serializers.IntegerField(source="size_bytes", read_only=True)
+    stored_at = serializers.DateTimeField(source="uploaded_at", read_only=True)
+
+    class Meta:
+        model = ClinicalImage
+        fields = ["id", "patient", "sha256", "size", "stored_at"]
+
+
+class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    patient = serializers.UUIDField(source="patient.public_id", read_only=True)
+    size = serializers.IntegerField(source="size_bytes", read_only=True)
+    captured_by = serializers.CharField(source="photographer", read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    consent_purposes = serializers.ListField(
+        child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = ClinicalImage
+        fields = [
+            "id",
+            "patient",
+            "sha256",
+            "size",
+            "content_type",
+            "width",
+            "height",
+            "captured_at",
+            "captured_by",
+            "capture_mode",
+            "device",
+            "uploaded_by",
+            "uploaded_at",
+            "upload_channel",
+            "body_site",
+            "laterality",
+            "view",
+            "note",
+            "consent_kind",
+            "consent_purposes",
+            "retain_until",
+            "retention_basis",
+        ]
+        read_only_fields = fields
+
+
+class ImageDetailSerializer(ImageSerializer):
+    under_hold = serializers.SerializerMethodField()
+
+    class Meta(ImageSerializer.Meta):
+        fields = [*ImageSerializer.Meta.fields, "under_hold"]
+        read_only_fields = fields
+
+    def get_under_hold(self, image: ClinicalImage) -> bool:
+        return is_under_hold(image)

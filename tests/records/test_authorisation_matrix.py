@@ -1,0 +1,233 @@
+"""Every page and API endpoint, for every role, for own-ward, other-ward and no patient.
+
+The parameters are generated from the URL conf (every pattern, walked) and the checks
+below also read the OpenAPI schema, so a new URL without a row in EXPECTED fails here.
+
+To add a row: key it by the URL's name ("namespace:name"), say what the URL's kwarg refers
+to (target: "patient", "image", "access" or None) and give the answer each role gets: one
+status for every case, or a tuple (own-ward patient's, other-ward patient's, no such one).
+"own" is the nurse's ward; "other" is the outsider's ward (same facility).
+"""
+
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from audit.models import AuditEvent
+from records.breakglass import request_break_glass
+from records.models import Patient
+from tests.records.browsing import photo
+
+ROLES = (
+    "nurse",
+    "outsider",
+    "records_manager",
+    "legal_officer",
+    "privacy_officer",
+    "administrator",
+    "anonymous",
+)
+CASES = ("own", "other", "none")
+Answer = int | tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Row:
+    expect: Mapping[str, Answer]
+    target: str | None = None
+    kwarg: str = "public_id"
+    method: str = "GET"
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+def everyone(status: int, anonymous: int | None = None) -> dict[str, Answer]:
+    return dict.fromkeys(ROLES, status) | (
+        {"anonymous": anonymous} if anonymous is not None else {}
+    )
+
+
+def only(allowed: Mapping[str, Answer], others: int = 403) -> dict[str, Answer]:
+    """Pages for one role's work: others are refused (403); anonymous must sign in."""
+    return dict.fromkeys(ROLES, others) | {"anonymous": 302} | dict(allowed)
+
+
+# A patient's clinical record: their ward's staff and facility-wide reviewers; never legal
+# officers (they see images through matters) nor administrators.
+PATIENT_RECORD: dict[str, Answer] = {
+    "nurse": (200, 404, 404),
+    "outsider": (404, 200, 404),
+    "records_manager": (200, 200, 404),
+    "privacy_officer": (200, 200, 404),
+    "legal_officer": 404,
+    "administrator": 404,
+    "anonymous": 302,
+}
+# Originals: as the record, except that privacy officers may look but not download.
+ORIGINAL = PATIENT_RECORD | {"privacy_officer": (403, 403, 404)}
+
+EXPECTED: dict[str, tuple[Row, ...]] = {
+    "home": (Row(everyone(200, anonymous=302)),),
+    "login": (Row(everyone(200)),),
+    "logout": (Row(everyone(405)),),
+    "healthz": (Row(everyone(200)),),
+    "readyz": (Row(everyone(200)),),
+    "api-schema": (Row(everyone(200)),),
+    "admin:index": (Row(everyone(302) | {"administrator": 200}),),
+    "records:patient-search": (Row(everyone(200, anonymous=302)),),
+    "records:patient-gallery": (Row(PATIENT_RECORD, target="patient"),),
+    "records:image-detail": (Row(PATIENT_RECORD, target="image"),),
+    "records:image-thumbnail": (Row(PATIENT_RECORD, target="image"),),
+    "records:image-preview": (Row(PATIENT_RECORD, target="image"),),
+    "records:image-original": (Row(ORIGINAL, target="image"),),
+    "records:break-glass": (Row(only({"nurse": 200, "outsider": 200})),),
+    "records:break-glass-queue": (Row(only({"privacy_officer": 200})),),
+    "records:break-glass-review": (
+        Row(
+            only({"privacy_officer": (302, 302, 404)}),
+            target="access",
+            method="POST",
+            data={"outcome": "appropriate"},
+        ),
+    ),
+}
+# Whole namespaces answered by a representative row above (the admin's many model URLs).
+COVERED_NAMESPACES = {"admin"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hundreds of cases each make several users: skip the deliberately slow hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def walk(
+    patterns: list[URLPattern | URLResolver], namespace: str = ""
+) -> Iterator[str]:
+    """Every URL name in the conf ("namespace:name"), or its route if it has no name."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            joined = ":".join(p for p in (namespace, inner) if p)
+            yield from walk(pattern.url_patterns, joined)
+        else:
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+URL_NAMES = sorted(set(walk(get_resolver().url_patterns)))
+
+
+def has_row(name: str) -> bool:
+    return name in EXPECTED or name.split(":")[0] in COVERED_NAMESPACES
+
+
+def missing_row_message(name: str) -> str:
+    return (
+        f"The URL {name!r} has no row in EXPECTED in {__file__}. Add one saying what "
+        "every role gets (own-ward patient, other-ward patient, no such patient): "
+        "patients and images a user may not see must answer 404."
+    )
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_every_url_has_a_row_in_the_matrix(name: str) -> None:
+    assert has_row(name), missing_row_message(name)
+
+
+def test_every_api_operation_has_a_row_for_its_method() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema.get("paths", {}).items():
+        concrete = path
+        while "{" in concrete:
+            start, end = concrete.index("{"), concrete.index("}")
+            concrete = concrete[:start] + str(uuid.uuid4()) + concrete[end + 1 :]
+        name = resolve(concrete).view_name
+        assert name in EXPECTED, missing_row_message(name)
+        methods = {row.method for row in EXPECTED[name]}
+        for method in operations:
+            if method.upper() in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+                assert method.upper() in methods, (
+                    f"{method.upper()} {path} ({name}) has no row: "
+                    + missing_row_message(name)
+                )
+
+
+def matrix() -> Iterator[Any]:
+    for name in URL_NAMES:
+        for index, row in enumerate(EXPECTED.get(name, ())):
+            for role in ROLES:
+                for case in CASES if row.target else ("any",):
+                    yield pytest.param(
+                        name, index, role, case, id=f"{name}-{row.method}-{role}-{case}"
+                    )
+
+
+def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | None:
+    """The public id the URL gets: the nurse's patient's, the outsider's, or nobody's."""
+    if row.target is None:
+        return None
+    if case == "none":
+        return str(uuid.uuid4())
+    nurse, outsider = (
+        request.getfixturevalue("nurse"),
+        request.getfixturevalue("outsider"),
+    )
+    own: Patient = request.getfixturevalue("patient")
+    other: Patient = request.getfixturevalue("other_patient")
+    patient, staff, stranger = (
+        (own, nurse, outsider) if case == "own" else (other, outsider, nurse)
+    )
+    if row.target == "patient":
+        return str(patient.public_id)
+    if row.target == "image":
+        return str(photo(actor=staff, patient=patient).public_id)
+    # An access is about a patient: someone from the other ward broke the glass for them.
+    access = request_break_glass(
+        actor=stranger, patient=patient, reason_code="other", reason_text="Handover"
+    )
+    return str(access.public_id)
+
+
+def expected_status(row: Row, role: str, case: str) -> int:
+    answer = row.expect[role]
+    if isinstance(answer, tuple):
+        return answer[CASES.index(case)]
+    return answer
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "role", "case"), list(matrix()))
+def test_each_role_gets_the_expected_answer(
+    name: str, index: int, role: str, case: str, request: pytest.FixtureRequest
+) -> None:
+    row = EXPECTED[name][index]
+    assert set(row.expect) == set(ROLES), f"The row for {name} must cover {ROLES}."
+    kwarg = target_for(row, case, request)
+    url = reverse(name, kwargs={row.kwarg: kwarg} if kwarg else None)
+    client = Client()
+    if role != "anonymous":
+        user: User = request.getfixturevalue(role)
+        client.force_login(user)
+    before = AuditEvent.objects.count()
+    response = client.generic(row.method, url, _encode(row.data), **_form_type(row))
+    want = expected_status(row, role, case)
+    assert response.status_code == want, f"{row.method} {url} as {role} ({case})"
+    if response.status_code >= 400:
+        assert AuditEvent.objects.count() == before, "A refusal must write nothing."
+
+
+def _encode(data: Mapping[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data)
+
+
+def _form_type(row: Row) -> dict[str, str]:
+    return {"content_type": "application/x-www-form-urlencoded"} if row.data else {}
