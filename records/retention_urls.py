@@ -21,8 +21,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         batch_views.certificate,
         name="certificate",
     ),
-    path(
-        "batches/<uuid:public_id>/<slug:act>/", batch_views.batch_act, name="batch-act"
+    *(
+        path(
+            f"batches/<uuid:public_id>/{act}/",
+            batch_views.batch_act,
+            {"act": act},
+            name=f"batch-{act}",
+        )
+        for act in ("approve", "carry-out", "remove", "object")
     ),
     path("register/", batch_views.register, name="register"),
     path("register.csv", batch_views.register_csv, name="register-csv"),
