@@ -89,9 +89,13 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     """Medico-legal flags in force, and a form to flag a patient."""
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = Patient.objects.filter(mrn=form.cleaned_data["mrn"]).first()
+        # MRNs are unique per facility: look only in the manager's own facilities.
+        matches = Patient.objects.filter(
+            mrn=form.cleaned_data["mrn"], facility__assignments__user=request.user.pk
+        )
+        patient = matches.first() if len(matches) == 1 else None
         if patient is None:
-            form.add_error("mrn", "No patient has this MRN.")
+            form.add_error("mrn", "No single patient of your facilities has this MRN.")
         else:
             try:
                 set_medico_legal_flag(
