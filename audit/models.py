@@ -67,6 +67,8 @@ class AuditAction(models.TextChoices):
     HARD_COPY_RENDERED = "hard_copy_rendered", "Hard copy rendered"
     HARD_COPY_DOWNLOADED = "hard_copy_downloaded", "Hard copy downloaded"
     HARD_COPY_WITHDRAWN = "hard_copy_withdrawn", "Hard copy withdrawn"
+    DISPOSAL_ITEMS_REMOVED = "disposal_items_removed", "Removed from a disposal batch"
+    DISPOSAL_STARTED = "disposal_started", "Disposal batch carried out"
 
 
 def action_choices() -> list[tuple[str, str]]:

@@ -284,6 +284,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "retention-sweep-daily": {
+        "task": "records.tasks.sweep_retention",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "disposal-carry-out-hourly": {
+        "task": "records.tasks.carry_out_due_disposals",
+        "schedule": crontab(minute=45),
+    },
     "audit-checkpoint-daily": {
         "task": "audit.tasks.record_audit_checkpoint",
         "schedule": crontab(hour=0, minute=15),
@@ -319,6 +327,8 @@ CUSTODIAN_HARD_COPY_PAGES_PER_FILE = env.int(
 CUSTODIAN_HARD_COPY_MAX_IMAGES = env.int("CUSTODIAN_HARD_COPY_MAX_IMAGES", default=2000)
 # Export bundles (legal matters) can be downloaded for this long, then are deleted.
 CUSTODIAN_EXPORT_EXPIRY_DAYS = env.int("CUSTODIAN_EXPORT_EXPIRY_DAYS", default=7)
+# Days between the second approval of a disposal batch and its destruction (objections).
+CUSTODIAN_DISPOSAL_WAIT_DAYS = env.int("CUSTODIAN_DISPOSAL_WAIT_DAYS", default=7)
 # Uploads are streamed to a temporary file above this size rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,6 +1,7 @@
 """Clinical images, their data keys and their derivatives."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -61,9 +62,21 @@ class ImageSensitivity(models.TextChoices):
     FORENSIC = "forensic", "Forensic"
 
 
+class ImageDeletionRefused(Exception):
+    """Images leave the record only through approved disposal (records.retention)."""
+
+
+REFUSE_DELETE = "An active image is destroyed only by an approved disposal batch."
+
+
 class ClinicalImageQuerySet(models.QuerySet["ClinicalImage"]):
     def active(self) -> "ClinicalImageQuerySet":
         return self.filter(status=ClinicalImage.Status.ACTIVE)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(status=ImageStatus.ACTIVE).exists():
+            raise ImageDeletionRefused(REFUSE_DELETE)
+        return super().delete()
 
 
 class ClinicalImage(models.Model):
@@ -244,6 +257,11 @@ class ClinicalImage(models.Model):
 
     def __str__(self) -> str:
         return f"Image {self.public_id} of {self.patient.mrn}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.status == ImageStatus.ACTIVE:
+            raise ImageDeletionRefused(REFUSE_DELETE)
+        return super().delete(*args, **kwargs)
 
     @property
     def consent_purposes(self) -> list[str]:

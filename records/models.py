@@ -429,3 +429,15 @@ class BreakGlassAccess(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.review_status == BreakGlassReview.PENDING
+
+
+# Retention models live in their own module but belong to this app; re-exported here.
+from records.retention import models as _retention  # noqa: E402
+
+DisposalBatch = _retention.DisposalBatch
+DisposalItem = _retention.DisposalItem
+DisposalObjection = _retention.DisposalObjection
+DisposalRecord = _retention.DisposalRecord
+MedicoLegalFlag = _retention.MedicoLegalFlag
+RetentionRule = _retention.RetentionRule
+RetentionRuleVersion = _retention.RetentionRuleVersion

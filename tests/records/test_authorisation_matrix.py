@@ -96,6 +96,30 @@ EXPECTED: dict[str, tuple[Row, ...]] = {
             data={"outcome": "appropriate"},
         ),
     ),
+    # Retention: records managers only; ids in these URLs are batches, rules or flags, so
+    # a patient's id (or a random one) is "no such thing" to the records manager.
+    **{
+        f"retention:{name}": (Row(only({"records_manager": 200})),)
+        for name in ("dashboard", "rules", "rule-new", "flags", "batches", "register")
+    },
+    "retention:register-csv": (Row(only({"records_manager": 200})),),
+    "retention:propose": (Row(only({"records_manager": 302}), method="POST"),),
+    **{
+        f"retention:{name}": (Row(only({"records_manager": 404}), target="patient"),)
+        for name in ("rule-edit", "batch", "batch-csv", "certificate")
+    },
+    **{
+        f"retention:{name}": (
+            Row(only({"records_manager": 404}), target="patient", method="POST"),
+        )
+        for name in (
+            "flag-clear",
+            "batch-approve",
+            "batch-carry-out",
+            "batch-remove",
+            "batch-object",
+        )
+    },
 }
 # The API answers 401 to the anonymous (DRF with token authentication), never a redirect.
 API_RECORD = PATIENT_RECORD | {"anonymous": 401}

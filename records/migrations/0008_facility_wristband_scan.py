@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0005_patient_family_name_prefix_index'),
+        ('records', '0007_retention_presets'),
     ]
 
     operations = [

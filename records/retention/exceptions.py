@@ -1,0 +1,5 @@
+"""Domain refusals in retention and disposal; views answer them with a 4xx and the message."""
+
+
+class RetentionRefused(Exception):
+    """A retention or disposal act that is not allowed in the current state."""
