@@ -59,6 +59,10 @@ class AuditAction(models.TextChoices):
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
+    MFA_ENROLLED = "mfa_enrolled", "Authenticator app enrolled"
+    MFA_FAILED = "mfa_failed", "One-time code refused"
+    ACCOUNT_DISABLED = "account_disabled", "Account disabled"
+    REAUTHENTICATED = "reauthenticated", "Password confirmed again"
 
 
 def action_choices() -> list[tuple[str, str]]:
