@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
+from config.reauth import mark_recently_authenticated
 from config.security.clientip import client_ip
 from config.security.mfa import has_confirmed_device, mfa_required_for
 from config.security.throttling import login_attempt_allowed
@@ -96,6 +97,8 @@ class SessionLifetimeMiddleware:
         # Stamped after the view, so the sign-in request itself starts the clock.
         if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
             request.session[SIGNED_IN_AT] = time.time()
+            # Typing the password to sign in is itself a recent authentication.
+            mark_recently_authenticated(request)
         return response
 
 

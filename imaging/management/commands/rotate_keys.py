@@ -75,8 +75,6 @@ class Command(BaseCommand):
         )
         keys = {crypto.master_key_id(old): old, crypto.master_key_id(new): new}
         new_id = crypto.master_key_id(new)
-        if len(keys) == 1:
-            raise CommandError("The new key is the key already in use.")
         rotated = self._rotate_all(
             keys, new_id, options["batch_size"], options["batches"]
         )
