@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 
@@ -44,20 +46,21 @@ class LoginThrottleMiddleware:
             reverse("login"),
             reverse("auth:token"),
         ):
-            username = str(request.POST.get("username", ""))
-            if _wants_json(request) and not username:
-                username = _json_username(request)
+            username = _attempted_username(request)
             if not login_attempt_allowed(ip=client_ip(request), username=username):
                 return _throttled(request)
         return self.get_response(request)
 
 
-def _json_username(request: HttpRequest) -> str:
+def _attempted_username(request: HttpRequest) -> str:
+    # The body is read once here, by whichever parser the view itself will use.
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
+        if request.content_type == "application/json":
+            body = json.loads(request.body or b"{}")
+            return str(body.get("username", "")) if isinstance(body, dict) else ""
+        return str(request.POST.get("username", ""))
+    except (ValueError, RawPostDataException, RequestDataTooBig, UnreadablePostError):
         return ""
-    return str(body.get("username", "")) if isinstance(body, dict) else ""
 
 
 def _throttled(request: HttpRequest) -> HttpResponse:
