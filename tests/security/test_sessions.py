@@ -120,3 +120,20 @@ def test_only_an_administrator_may_disable_an_account(
     nurse.refresh_from_db()
     assert nurse.is_active
     assert not AuditEvent.objects.filter(action="account_disabled").exists()
+
+
+def test_an_administrator_disables_an_account_from_the_admin(
+    administrator: User, nurse: User, settings: Any
+) -> None:
+    phone = Client()
+    _sign_in(phone, "nurse")
+    admin = Client()
+    admin.force_login(administrator)
+    response = admin.post(
+        "/admin/auth/user/",
+        {"action": "disable_accounts", "_selected_action": [nurse.pk]},
+        follow=True,
+    )
+    assert b"Disabled nurse: sessions ended: 1." in response.content
+    assert not _signed_in(phone)
+    assert AuditEvent.objects.filter(action="account_disabled").count() == 1
