@@ -1,12 +1,13 @@
 """Re-authentication before grave acts: exports, disposal approvals, rule changes.
 
-Apply @require_recent_authentication to a view; a user who has not typed their password
-(and, where required, a one-time code) in the last CUSTODIAN_REAUTH_MINUTES is sent to
-/accounts/reauth/ and brought back afterwards.
+Apply @require_recent_authentication to a view, or RecentlyAuthenticated to an API view: a
+user who has not typed their password (and, where required, a one-time code) in the last
+CUSTODIAN_REAUTH_MINUTES is sent to /accounts/reauth/ and brought back afterwards.
 """
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -16,6 +17,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 REAUTHENTICATED_AT = "custodian_reauthenticated_at"
 
@@ -59,3 +65,19 @@ def require_recent_authentication(
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate
+
+
+class RecentlyAuthenticated(BasePermission):
+    """DRF permission for grave acts: a fresh session proof, or a token issued just now.
+
+    A token is only issued for the password (and the code, where MFA applies), so its age
+    is how long ago the caller last proved who they are.
+    """
+
+    message = "Confirm who you are first: sign in again or request a new token."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if isinstance(request.auth, Token):
+            window = timedelta(minutes=settings.CUSTODIAN_REAUTH_MINUTES)
+            return bool(request.auth.created >= timezone.now() - window)
+        return recently_authenticated(request._request)

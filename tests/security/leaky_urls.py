@@ -1,13 +1,17 @@
-"""A URL configuration with deliberately unsafe views, to prove the probes catch them."""
+"""A URL configuration with deliberately unsafe views (to prove the probes catch them)
+and small views exercising the shared defences."""
 
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from rest_framework.decorators import api_view
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from config.reauth import RecentlyAuthenticated
 from imaging import blobs
 from imaging.models import ClinicalImage
 
@@ -29,3 +33,13 @@ urlpatterns = [
     path("api/boom/", boom, name="boom"),
     path("", include("config.urls")),
 ]
+
+
+class GraveAct(APIView):
+    permission_classes = [IsAuthenticated, RecentlyAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        return Response({"detail": "done"})
+
+
+urlpatterns.insert(0, path("api/grave-act/", GraveAct.as_view(), name="grave-act"))

@@ -75,3 +75,36 @@ def test_the_reauth_page_never_sends_you_off_site(client: Client, nurse: User) -
 def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
     response = client.get(PROTECTED)
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.urls("tests.security.leaky_urls")
+def test_an_api_grave_act_needs_a_token_issued_in_the_last_five_minutes(
+    nurse: User,
+) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = Client().post(
+            "/api/token/",
+            {"username": "nurse", "password": PASSWORD},
+            content_type="application/json",
+        )
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    with time_machine.travel(start + timedelta(minutes=4), tick=False):
+        assert api.post("/api/grave-act/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        refused = api.post("/api/grave-act/")
+    assert refused.status_code == 403
+    assert "new token" in refused.json()["detail"]
+
+
+@pytest.mark.urls("tests.security.leaky_urls")
+def test_an_api_grave_act_in_a_browser_session_follows_the_reauth_page(
+    client: Client, nurse: User
+) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _sign_in(client, "nurse")
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        assert client.post("/api/grave-act/").status_code == 403
+        client.post(reverse("auth:reauth"), {"password": PASSWORD})
+        assert client.post("/api/grave-act/").status_code == 200
