@@ -4,7 +4,6 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,6 +30,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def _with_detail(data: Any) -> dict[str, Any]:
+    # DESIGN.md §6: every error carries a "detail", field errors alongside it.
     if isinstance(data, dict):
         return (
             {"detail": "The request is not valid.", **data}
@@ -42,6 +42,3 @@ def _with_detail(data: Any) -> dict[str, Any]:
         if isinstance(data, list)
         else str(data)
     }
-
-
-__all__ = ["INTERNAL_ERROR", "exception_handler", "status"]

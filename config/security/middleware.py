@@ -53,7 +53,7 @@ class LoginThrottleMiddleware:
 
 
 def _attempted_username(request: HttpRequest) -> str:
-    # The body is read once here, by whichever parser the view itself will use.
+    # Django caches what is parsed here, and DRF reuses request.POST once it has been read.
     try:
         if request.content_type == "application/json":
             body = json.loads(request.body or b"{}")
