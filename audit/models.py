@@ -69,6 +69,10 @@ class AuditAction(models.TextChoices):
     HARD_COPY_WITHDRAWN = "hard_copy_withdrawn", "Hard copy withdrawn"
     DISPOSAL_ITEMS_REMOVED = "disposal_items_removed", "Removed from a disposal batch"
     DISPOSAL_STARTED = "disposal_started", "Disposal batch carried out"
+    MFA_ENROLLED = "mfa_enrolled", "Authenticator app enrolled"
+    MFA_FAILED = "mfa_failed", "One-time code refused"
+    ACCOUNT_DISABLED = "account_disabled", "Account disabled"
+    REAUTHENTICATED = "reauthenticated", "Password confirmed again"
 
 
 def action_choices() -> list[tuple[str, str]]:

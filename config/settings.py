@@ -352,3 +352,78 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------
+# Security hardening (OWASP ASVS level 2; docs/security.md). Everything about sign-in,
+# sessions, headers and the API's defences is grouped here so it can be reviewed at once.
+# ---------------------------------------------------------------------------------------
+INSTALLED_APPS += [
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "config.security",
+]
+_AUTH_MW = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_AUTH_MW + 1 : _AUTH_MW + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    # Absolute session limit, then the MFA gate: both need the user and its device.
+    "config.security.middleware.SessionLifetimeMiddleware",
+    "config.security.middleware.MultiFactorMiddleware",
+]
+# Throttle sign-in attempts before anything else touches the database.
+MIDDLEWARE[1:1] = [
+    "config.security.middleware.LoginThrottleMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.middleware.PermissionsPolicyMiddleware",
+]
+
+# Client address: ipware is not installed, so axes would fall back to REMOTE_ADDR (the
+# proxy's address) for everyone; our resolver counts CUSTODIAN_PROXY_COUNT hops instead.
+CUSTODIAN_PROXY_COUNT = env.int("CUSTODIAN_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.security.clientip.client_ip"
+# Lockouts answer 403: JSON for the API, the lockout page for people.
+AXES_LOCKOUT_CALLABLE = "config.security.lockout.lockout_response"
+# Attempts per minute, counted before authentication so parallel bursts cannot race the
+# lockout counter (DESIGN.md §7, django-axes).
+CUSTODIAN_LOGIN_ATTEMPTS_PER_IP = env.int("CUSTODIAN_LOGIN_ATTEMPTS_PER_IP", default=20)
+CUSTODIAN_LOGIN_ATTEMPTS_PER_USER = env.int(
+    "CUSTODIAN_LOGIN_ATTEMPTS_PER_USER", default=10
+)
+
+# Sessions: the idle limit is SESSION_COOKIE_AGE above; this is the absolute limit.
+CUSTODIAN_SESSION_MAX_HOURS = env.int("CUSTODIAN_SESSION_MAX_HOURS", default=12)
+# Exports, disposal approvals and rule changes ask for the password again after this.
+CUSTODIAN_REAUTH_MINUTES = env.int("CUSTODIAN_REAUTH_MINUTES", default=5)
+
+# Multi-factor: TOTP secrets are sealed with the master key (config.security.models).
+OTP_TOTP_ISSUER = "Custodian"
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
+# Only the capture page may use the camera; nothing may use the rest.
+CUSTODIAN_CAMERA_PATHS = ["/capture/"]
+
+# API: expiring tokens, per-user throttling, errors that never leak internals.
+CUSTODIAN_API_TOKEN_HOURS = env.int("CUSTODIAN_API_TOKEN_HOURS", default=12)
+CUSTODIAN_API_USER_RATE = env.str("CUSTODIAN_API_USER_RATE", default="1200/hour")
+CUSTODIAN_API_ANON_RATE = env.str("CUSTODIAN_API_ANON_RATE", default="120/hour")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "config.security.authentication.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "config.security.throttling.PerUserThrottle",
+    "config.security.throttling.AnonymousThrottle",
+]
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "config.security.api.exception_handler"

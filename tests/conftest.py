@@ -194,3 +194,18 @@ def _audit_trail_emptied_before_flush(
             cur.execute("DELETE FROM audit_auditevent")
             for statement in triggers.SQLITE_FORWARD:
                 cur.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _mfa_only_where_asked(request: pytest.FixtureRequest, settings: Any) -> None:
+    """MFA is on by default; tests not marked `mfa` sign in with a password alone."""
+    if not request.node.get_closest_marker("mfa"):
+        settings.CUSTODIAN_MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Sign-in and API rate counters live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()

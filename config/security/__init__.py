@@ -1,0 +1,1 @@
+"""Sign-in, sessions, multi-factor, headers and API defences (docs/security.md)."""
