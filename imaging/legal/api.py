@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.reauth import RecentlyAuthenticated
 from imaging.exceptions import ImagingError
 from imaging.legal import selectors, services
 from imaging.legal.views import bundle_response
@@ -119,6 +121,7 @@ def matters(request: Request) -> Response:
 
 @extend_schema(request=ExportIn, responses={202: OpenApiTypes.OBJECT})
 @api_view(["POST"])
+@permission_classes([IsAuthenticated, RecentlyAuthenticated])
 @domain_errors
 def matter_exports(request: Request, public_id: str) -> Response:
     data = ExportIn(data=request.data or {})

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.reauth import require_recent_authentication
 from imaging.exceptions import ImagingError
 from imaging.legal import selectors, services
 from imaging.legal.forms import ExportForm, MatterForm, ReleaseForm
@@ -101,6 +102,7 @@ def _matter_page(
 @require_POST
 @login_required
 @permission_required("imaging.export_images", raise_exception=True)
+@require_recent_authentication
 def export_start(request: HttpRequest, public_id: str) -> HttpResponse:
     matter = selectors.matter_for(request.user, public_id)
     form = ExportForm(request.POST)

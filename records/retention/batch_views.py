@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.reauth import require_recent_authentication
 from records.models import DisposalBatch
 from records.retention import selectors
 from records.retention.certificate import as_csv, certificate_pdf, register_rows
@@ -77,6 +78,7 @@ def batch_csv(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @permission_required(APPROVE, raise_exception=True)
 @require_POST
+@require_recent_authentication
 def batch_act(request: HttpRequest, public_id: str, act: str) -> HttpResponse:
     """Approve, object, remove items or carry out; refusals come back as messages."""
     batch = get_object_or_404(DisposalBatch, public_id=public_id)

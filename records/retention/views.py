@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.reauth import require_recent_authentication
 from records.models import Patient, RetentionRule
 from records.retention import selectors
 from records.retention.facts import (
@@ -42,6 +43,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(MANAGE, raise_exception=True)
+@require_recent_authentication
 def rule_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
     """Edit or add a rule; "Preview" shows the what-if, "Save" versions and audits it."""
     rule = (

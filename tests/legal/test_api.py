@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -15,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user: User) -> APIClient:
+    """A device that signed in just now (a fresh token: exports need a recent sign-in)."""
     client = APIClient()
-    client.force_authenticate(user)
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
 
