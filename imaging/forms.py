@@ -26,7 +26,32 @@ class CaptureForm(forms.Form):
         max_length=200,
         required=False,
     )
-    body_site = forms.CharField(label="Body site", max_length=200, required=False)
+    body_site = forms.CharField(
+        label="Body site in words (optional: the coded site above is enough)",
+        max_length=200,
+        required=False,
+    )
+    view = forms.ChoiceField(
+        label="View",
+        choices=[
+            ("", "Not stated"),
+            ("anterior", "Front (anterior)"),
+            ("posterior", "Back (posterior)"),
+            ("lateral", "Side (lateral)"),
+            ("close-up", "Close-up"),
+        ],
+        required=False,
+    )
+    sensitivity = forms.ChoiceField(
+        label="Sensitive image (blurred for everyone until revealed with a reason)",
+        choices=[("", "Not sensitive"), *ClinicalImage.Sensitivity.choices],
+        required=False,
+    )
+    wristband = forms.CharField(
+        label="Wristband barcode or MRN (where your hospital asks for it)",
+        max_length=100,
+        required=False,
+    )
     laterality = forms.ChoiceField(
         label="Side",
         choices=[("", "Not stated"), *ClinicalImage.Laterality.choices],

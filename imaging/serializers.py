@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from imaging import bodysites
 from imaging.models import ClinicalImage
 from imaging.services.capture import MAX_NOTE, PURPOSES
 from records.holds import is_under_hold
@@ -57,9 +58,33 @@ class ImageUploadSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="Blank = read from the photo's EXIF make and model.",
     )
-    body_site = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    body_site = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="In words; blank = the coded site's name.",
+    )
+    body_site_code = serializers.ChoiceField(
+        choices=bodysites.CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="SNOMED CT body structure (imaging.bodysites).",
+    )
     laterality = serializers.ChoiceField(
         choices=ClinicalImage.Laterality.choices, required=False, allow_blank=True
+    )
+    view = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sensitivity = serializers.ChoiceField(
+        choices=ClinicalImage.Sensitivity.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Intimate region, child protection or forensic: blurred until revealed.",
+    )
+    wristband = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="The wristband barcode (or typed MRN), where the facility asks for it.",
     )
     note = serializers.CharField(
         max_length=MAX_NOTE, required=False, allow_blank=True, trim_whitespace=False
@@ -121,6 +146,7 @@ class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):
     consent_purposes = serializers.ListField(
         child=serializers.CharField(), read_only=True
     )
+    sensitive = serializers.BooleanField(source="is_sensitive", read_only=True)
 
     class Meta:
         model = ClinicalImage
@@ -140,11 +166,15 @@ class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):
             "uploaded_at",
             "upload_channel",
             "body_site",
+            "body_site_code",
             "laterality",
             "view",
             "note",
+            "sensitive",
+            "sensitivity",
             "consent_kind",
             "consent_purposes",
+            "consent_withdrawn_at",
             "retain_until",
             "retention_basis",
         ]

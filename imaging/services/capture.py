@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import Action, record_event
-from imaging import blobs, tasks
+from imaging import blobs, bodysites, tasks
 from imaging.exceptions import (
     DuplicateImage,
     IdempotencyKeyReused,
@@ -51,6 +51,8 @@ class CaptureDetails:
     captured_by_name: str = ""
     device: str = ""
     body_site: str = ""
+    body_site_code: str = ""
+    sensitivity: str = ""
     laterality: str = ""
     view: str = ""
     note: str = ""
@@ -78,27 +80,24 @@ def _check_choice(
         )
 
 
+def _validate_choices(details: CaptureDetails) -> None:
+    """Coded fields: required ones must be known; optional ones known when given."""
+    optional = {"laterality", "sensitivity", "body_site_code"}
+    for name, label, allowed in (
+        ("capture_mode", "capture mode", ClinicalImage.CaptureMode.values),
+        ("consent_kind", "consent kind", ClinicalImage.ConsentKind.values),
+        ("laterality", "laterality", ClinicalImage.Laterality.values),
+        ("sensitivity", "sensitivity", ClinicalImage.Sensitivity.values),
+        ("body_site_code", "body site code", list(bodysites.BY_CODE)),
+    ):
+        value = getattr(details, name)
+        if value or name not in optional:
+            _check_choice(value, allowed, name, label)
+
+
 def validate_details(details: CaptureDetails, patient: Patient) -> None:
     """Refuse bad fields before any byte is stored."""
-    _check_choice(
-        details.capture_mode,
-        ClinicalImage.CaptureMode.values,
-        "capture_mode",
-        "capture mode",
-    )
-    _check_choice(
-        details.consent_kind,
-        ClinicalImage.ConsentKind.values,
-        "consent_kind",
-        "consent kind",
-    )
-    if details.laterality:
-        _check_choice(
-            details.laterality,
-            ClinicalImage.Laterality.values,
-            "laterality",
-            "laterality",
-        )
+    _validate_choices(details)
     for purpose in details.consent_purposes:
         _check_choice(purpose, PURPOSES, "consent_purposes", "consent purpose")
     if len(details.note) > MAX_NOTE:
@@ -145,6 +144,14 @@ def wristband_matches(scanned: str | None, patient: Patient) -> bool:
     mrn = patient.mrn.upper()
     code = patient.facility.code.upper()
     return text in {mrn, f"{code}:{mrn}", f"{code}-{mrn}", f"{code}{mrn}"}
+
+
+def _sensitivity(details: CaptureDetails) -> str:
+    """As chosen; an intimate coded site is sensitive unless the user said otherwise."""
+    if details.sensitivity:
+        return details.sensitivity
+    site = bodysites.BY_CODE.get(details.body_site_code)
+    return ClinicalImage.Sensitivity.INTIMATE if site and site.sensitive else ""
 
 
 def _spool(upload: IO[bytes]) -> tuple[IO[bytes], str, int]:
@@ -303,7 +310,10 @@ def _store(
         uploaded_by=actor,
         upload_channel=channel,
         idempotency_key=details.idempotency_key,
-        body_site=details.body_site,
+        body_site=details.body_site
+        or bodysites.describe(details.body_site_code, details.laterality),
+        body_site_code=details.body_site_code,
+        sensitivity=_sensitivity(details),
         laterality=details.laterality,
         view=details.view,
         note=details.note,

@@ -74,6 +74,13 @@
     });
   }
 
+  // Opened from a hand-off link: the patient is fixed; searching is not offered.
+  var bound = document.getElementById("bound-patient");
+  if (bound) {
+    choosePatient(JSON.parse(bound.textContent));
+    $("patient-search").hidden = true;
+  }
+
   $("patient-search").addEventListener("submit", function (event) {
     event.preventDefault();
     var term = $("patient-q").value.trim();
@@ -101,8 +108,14 @@
         detector.detect(video).then(function (codes) {
           if (codes.length) {
             stopScanning();
-            $("patient-q").value = codes[0].rawValue.trim();
-            searchPatients($("patient-q").value);
+            var scanned = codes[0].rawValue.trim();
+            var wristband = document.querySelector("#capture-details [name=wristband]");
+            if (wristband) { wristband.value = scanned; }
+            // With a patient already chosen the scan confirms them; otherwise it finds them.
+            if (!state.patient) {
+              $("patient-q").value = scanned;
+              searchPatients(scanned);
+            }
           } else {
             window.setTimeout(look, 250);
           }
