@@ -13,3 +13,9 @@ class HardCopyNotReady(ImagingError):
     """The PDF is not rendered yet, or has been withdrawn (409)."""
 
     status_code = 409
+
+
+class HardCopyNotAllowed(ImagingError):
+    """The user may see the images but their role does not print (403)."""
+
+    status_code = 403

@@ -16,12 +16,17 @@ from audit.services import Action, record_event
 from imaging import blobs
 from imaging.exceptions import InvalidField
 from imaging.hardcopy import tasks
-from imaging.hardcopy.exceptions import HardCopyNotFound, HardCopyNotReady
+from imaging.hardcopy.exceptions import (
+    HardCopyNotAllowed,
+    HardCopyNotFound,
+    HardCopyNotReady,
+)
 from imaging.hardcopy.models import HardCopy, HardCopyFile, HardCopyItem
 from imaging.hardcopy.selectors import may_print
 from imaging.models import ClinicalImage
 from imaging.selectors import images_visible_to
 from records.models import Encounter, Patient, Ward
+from records.selectors import patients_visible_to
 
 AnyUser = User | AnonymousUser
 Status = HardCopy.Status
@@ -74,9 +79,10 @@ def request_hard_copy(
     request: HttpRequest | None = None,
 ) -> HardCopy:
     """Queue a printable copy of one image or a selection of one patient's images."""
-    if not may_print(actor) or not isinstance(actor, User):
-        raise HardCopyNotFound("No such image.")
+    # Visibility first: an image the user may not see is a 404 whatever their role.
     images = _visible_images(actor, image_ids)
+    if not may_print(actor) or not isinstance(actor, User):
+        raise HardCopyNotAllowed("Your role does not print hard copies.")
     if patient is not None and any(i.patient_id != patient.pk for i in images):
         raise HardCopyNotFound("No such image.")
     _check_layout(layout)
@@ -101,6 +107,10 @@ def request_patient_hard_copy(
     request: HttpRequest | None = None,
 ) -> HardCopy:
     """Queue a printable copy of every image of the patient's the user may see."""
+    if not patients_visible_to(actor).filter(pk=patient.pk).exists():
+        raise HardCopyNotFound("No such patient.")
+    if not may_print(actor):
+        raise HardCopyNotAllowed("Your role does not print hard copies.")
     ids = [
         str(pid)
         for pid in images_visible_to(actor)
@@ -108,6 +118,9 @@ def request_patient_hard_copy(
         .order_by("captured_at", "id")
         .values_list("public_id", flat=True)
     ]
+    if not ids:
+        # The patient is one the user may see: "no such image" would be untrue.
+        raise InvalidField("This patient has no images to print.", field="images")
     return request_hard_copy(actor=actor, image_ids=ids, layout=layout, request=request)
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -28,13 +29,14 @@ View = Callable[..., HttpResponseBase]
 
 
 def printer_view(view: View) -> View:
-    """Signed in, with a role that prints; domain failures become 404 or a message."""
+    """Signed in, with a role that prints (else 403); failures become 404 or a message."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not selectors.may_print(request.user):
-            raise Http404("No such page.")
+            # The same answer for every object: it tells nothing about what exists.
+            raise PermissionDenied("Your role does not print hard copies.")
         try:
             return view(request, *args, **kwargs)
         except ImagingError as exc:

@@ -18,6 +18,8 @@ from imaging.models import ExportBundle
 from imaging.responses import protected_stream
 from records.holds import release_legal_hold
 
+UNREACHABLE = "One of the chosen patients or images is not one you may reach."
+
 
 def _actor(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
@@ -59,9 +61,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 actor=_actor(request), request=request, **form.cleaned_data
             )
         except Http404:
-            form.add_error(
-                None, "One of the chosen patients or images is not one you may reach."
-            )
+            form.add_error(None, UNREACHABLE)
             return render(
                 request, "imaging/legal_matter_form.html", {"form": form}, status=404
             )
@@ -74,7 +74,19 @@ def matter_new(request: HttpRequest) -> HttpResponse:
             request, f"Matter {matter.reference} opened; its hold is in place."
         )
         return redirect("legal:matter-detail", public_id=matter.public_id)
-    return render(request, "imaging/legal_matter_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "imaging/legal_matter_form.html", {"form": form})
+    # The form offers only patients the officer may reach: any other id is refused as
+    # the API refuses it (404), the same for a patient elsewhere and for none at all.
+    unreachable = form.has_error("patients", code="invalid_choice")
+    if unreachable:
+        form.add_error(None, UNREACHABLE)
+    return render(
+        request,
+        "imaging/legal_matter_form.html",
+        {"form": form},
+        status=404 if unreachable else 400,
+    )
 
 
 @login_required
@@ -155,6 +167,7 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@permission_required("records.manage_legal_holds", raise_exception=True)
 def hold_release(request: HttpRequest, public_id: str) -> HttpResponse:
     hold = selectors.hold_for(request.user, public_id)
     form = ReleaseForm(request.POST)

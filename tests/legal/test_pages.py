@@ -73,3 +73,43 @@ def test_an_image_id_the_officer_cannot_reach_answers_404_and_writes_nothing(
     assert response.status_code == 404
     assert "not one you may reach" in response.content.decode()
     assert not LegalMatter.objects.exists()
+
+
+def test_ward_staff_are_refused_releasing_a_hold_with_403_and_the_hold_stays(
+    matter: LegalMatter, nurse: User, wound_photo: ClinicalImage
+) -> None:
+    client = client_for(nurse)
+    before = AuditEvent.objects.count()
+    url = f"/legal/holds/{matter.holds.get().public_id}/release/"
+    assert client.post(url, {"reason": "Not mine to release"}).status_code == 403
+    assert is_under_hold(wound_photo)
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_patient_the_officer_cannot_reach_answers_404_on_the_matter_form(
+    legal_officer: User,
+) -> None:
+    client = client_for(legal_officer)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        "/legal/matters/new/",
+        {
+            "reference": "P-3",
+            "kind": "foi",
+            "patients": "7f0c9a52-36e4-4a53-9d0e-2f3b0a1c4d5e",
+        },
+    )
+    assert response.status_code == 404
+    assert "not one you may reach" in response.content.decode()
+    assert not LegalMatter.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_incomplete_matter_form_answers_400(
+    legal_officer: User, patient: Patient
+) -> None:
+    response = client_for(legal_officer).post(
+        "/legal/matters/new/", {"reference": "P-4", "patients": str(patient.public_id)}
+    )
+    assert response.status_code == 400
+    assert not LegalMatter.objects.exists()

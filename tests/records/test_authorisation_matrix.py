@@ -4,25 +4,32 @@ The parameters are generated from the URL conf (every pattern, walked) and the c
 below also read the OpenAPI schema, so a new URL without a row in EXPECTED fails here.
 
 To add a row: key it by the URL's name ("namespace:name"), say what the URL's kwarg refers
-to (target: "patient", "image", "access", "user" or None) and give the answer each role gets: one
+to (target: "patient", "image", "access", "user", "ward", "photographed" (a patient with
+an image), "hardcopy", "matter", "hold", "export", "bundle" or None; kwarg "" puts it in
+the body where the data says "{}") and give the answer each role gets: one
 status for every case, or a tuple (own-ward patient's, other-ward patient's, no such one).
 "own" is the nurse's ward; "other" is the outsider's ward (same facility).
 """
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AuditEvent
+from imaging.hardcopy import services as hardcopy
+from imaging.hardcopy.models import HardCopy
+from imaging.legal import services as legal
+from imaging.legal.building import build_export_bundle
+from imaging.models import ClinicalImage, ExportBundle
 from records.breakglass import request_break_glass
-from records.models import Patient
+from records.models import LegalMatter, Patient
 from tests.records.browsing import photo
 
 ROLES = (
@@ -69,6 +76,21 @@ PATIENT_RECORD: dict[str, Answer] = {
     "administrator": 404,
     "anonymous": 302,
 }
+
+
+def _status(answer: Answer, success: int) -> Answer:
+    """The same answer with every success (200) replaced by another success code."""
+    if isinstance(answer, tuple):
+        a, b, c = (success if status == 200 else status for status in answer)
+        return (a, b, c)
+    return success if answer == 200 else answer
+
+
+def _redirect(answer: Answer) -> Answer:
+    """A form's answer: a redirect (302) where the page would be shown."""
+    return _status(answer, 302)
+
+
 # Originals: as the record, except that privacy officers may look but not download.
 ORIGINAL = PATIENT_RECORD | {"privacy_officer": (403, 403, 404)}
 
@@ -177,6 +199,181 @@ for _suffix in ("", "-csv", "-pdf"):
 EXPECTED["audit:report-index"] = (
     Row(only({"records_manager": 200, "privacy_officer": 200})),
 )
+
+# Hard copies (pages under /print/): the print queues are ward staff's and records managers'
+# work; the others are refused (403). A "hardcopy" is a copy of one of the case's patient's
+# images, rendered and printed once by that patient's ward staff.
+PRINTERS = {
+    "nurse": (200, 404, 404),
+    "outsider": (404, 200, 404),
+    "records_manager": (200, 200, 404),
+}
+PRINTED = {role: _redirect(answer) for role, answer in PRINTERS.items()}
+EXPECTED |= {
+    "hardcopies:index": (Row(only(dict.fromkeys(PRINTERS, 200))),),
+    "hardcopies:overdue": (Row(only(dict.fromkeys(PRINTERS, 200))),),
+    "hardcopies:queue": (Row(only(PRINTERS), target="ward", kwarg="ward_id"),),
+    "hardcopies:print": (
+        Row(
+            only(PRINTERS),
+            target="hardcopy",
+            kwarg="copy_id",
+            method="POST",
+            data={"file": "1"},
+        ),
+    ),
+    "hardcopies:filed": (
+        Row(
+            only(PRINTED),
+            target="hardcopy",
+            kwarg="copy_id",
+            method="POST",
+            data={"next": "/print/"},
+        ),
+    ),
+    "hardcopies:request-image": (
+        Row(
+            only(PRINTED),
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"layout": "single"},
+        ),
+    ),
+    "hardcopies:request-patient": (
+        Row(only(PRINTERS), target="patient", kwarg="patient_id"),
+        Row(
+            only(PRINTED),
+            target="photographed",
+            kwarg="patient_id",
+            method="POST",
+            data={"layout": "contact_sheet"},
+        ),
+    ),
+}
+# The hard-copy API: a reviewer who may see the images but does not print is refused
+# (403); a copy (a print job) is seen only by those who print for its patient.
+PRINT_REQUEST = {role: _status(answer, 202) for role, answer in PRINTERS.items()} | {
+    "privacy_officer": (403, 403, 404),
+    "legal_officer": 404,
+    "administrator": 404,
+    "anonymous": 401,
+}
+PRINT_JOB = PRINTERS | {
+    "privacy_officer": 404,
+    "legal_officer": 404,
+    "administrator": 404,
+    "anonymous": 401,
+}
+EXPECTED |= {
+    "hardcopies-api:request-image": (
+        Row(
+            PRINT_REQUEST,
+            target="image",
+            kwarg="image_id",
+            method="POST",
+            data={"layout": "single"},
+        ),
+    ),
+    "hardcopies-api:request-patient": (
+        Row(
+            PRINT_REQUEST,
+            target="photographed",
+            kwarg="patient_id",
+            method="POST",
+            data={"layout": "contact_sheet"},
+        ),
+    ),
+    "hardcopies-api:detail": (Row(PRINT_JOB, target="hardcopy", kwarg="copy_id"),),
+    "hardcopies-api:pdf": (Row(PRINT_JOB, target="hardcopy", kwarg="copy_id"),),
+    "hardcopies-api:filed": (
+        Row(PRINT_JOB, target="hardcopy", kwarg="copy_id", method="POST"),
+    ),
+}
+
+# Legal work (pages under /legal/): matters and exports are the legal officer's; holds are
+# managed by legal officers and records managers. A "matter" is opened by the legal officer
+# over the case's (photographed) patient, which places its "hold"; an "export" is requested
+# for it and a "bundle" is an export built and ready. A bundle is for its requester and
+# records managers who may see its patients; anyone else never learns it exists (404).
+LEGAL = {"legal_officer": (200, 200, 404)}
+HOLD_KEEPERS = {"legal_officer": (302, 302, 404), "records_manager": (302, 302, 404)}
+BUNDLE_READERS = everyone(404, anonymous=302) | {
+    "legal_officer": (200, 200, 404),
+    "records_manager": (200, 200, 404),
+}
+EXPECTED |= {
+    "legal:home": (Row(only({"legal_officer": 200})),),
+    "legal:matter-new": (
+        Row(only({"legal_officer": 200})),
+        Row(
+            only({"legal_officer": (302, 302, 404)}),
+            target="patient",
+            kwarg="",
+            method="POST",
+            data={"reference": "NSWSC 2026/78", "kind": "coroner", "patients": "{}"},
+        ),
+    ),
+    "legal:matter-detail": (Row(only(LEGAL), target="matter"),),
+    "legal:export-start": (
+        Row(
+            only({"legal_officer": (302, 302, 404)}),
+            target="matter",
+            method="POST",
+            data={"numbering": "court", "party_prefix": "RPA"},
+        ),
+    ),
+    "legal:export-detail": (Row(BUNDLE_READERS, target="export"),),
+    "legal:export-download": (Row(BUNDLE_READERS, target="bundle"),),
+    "legal:holds": (Row(only({"legal_officer": 200, "records_manager": 200})),),
+    "legal:hold-release": (
+        Row(
+            only(HOLD_KEEPERS),
+            target="hold",
+            method="POST",
+            data={"reason": "The claim was withdrawn"},
+        ),
+    ),
+}
+# The legal API: opening a matter needs the legal role (403 otherwise, before any patient
+# is looked up); matters, bundles and holds others may not reach answer 404.
+BUNDLE_API = BUNDLE_READERS | {"anonymous": 401}
+EXPECTED |= {
+    "legal-api:matters": (
+        Row(
+            everyone(403, anonymous=401) | {"legal_officer": (201, 201, 404)},
+            target="patient",
+            kwarg="",
+            method="POST",
+            data={"reference": "NSWSC 2026/77", "kind": "complaint", "patients": "{}"},
+        ),
+    ),
+    "legal-api:matter-exports": (
+        Row(
+            everyone(404, anonymous=401) | {"legal_officer": (202, 202, 404)},
+            target="matter",
+            method="POST",
+            data={"numbering": "bates", "prefix": "ABC"},
+        ),
+    ),
+    "legal-api:export-detail": (Row(BUNDLE_API, target="export"),),
+    "legal-api:export-download": (Row(BUNDLE_API, target="bundle"),),
+    "legal-api:holds": (
+        Row(
+            everyone(403, anonymous=401)
+            | {"legal_officer": 200, "records_manager": 200}
+        ),
+    ),
+    "legal-api:hold-release": (
+        Row(
+            everyone(404, anonymous=401)
+            | {"legal_officer": (200, 200, 404), "records_manager": (200, 200, 404)},
+            target="hold",
+            method="POST",
+            data={"reason": "The claim was withdrawn"},
+        ),
+    ),
+}
 
 # Whole namespaces answered by a representative row above (the admin's many model URLs).
 COVERED_NAMESPACES = {"admin"}
@@ -406,11 +603,61 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
     if row.target == "user":
         # A user's activity: the ward nurse (own case) or the other ward's (other case).
         return staff.get_username()
+    if row.target == "ward":
+        return str(
+            request.getfixturevalue("ward" if case == "own" else "other_ward").public_id
+        )
+    if row.target == "photographed":
+        return str(photo(actor=staff, patient=patient).patient.public_id)
+    if row.target == "hardcopy":
+        return str(printed_copy(staff, photo(actor=staff, patient=patient)).public_id)
+    if row.target in LEGAL_TARGETS:
+        officer: User = request.getfixturevalue("legal_officer")
+        return LEGAL_TARGETS[row.target](officer, photo(actor=staff, patient=patient))
     # An access is about a patient: someone from the other ward broke the glass for them.
     access = request_break_glass(
         actor=stranger, patient=patient, reason_code="other", reason_text="Handover"
     )
     return str(access.public_id)
+
+
+def printed_copy(staff: User, image: ClinicalImage) -> HardCopy:
+    """A hard copy of the image, rendered (as its task would) and printed once by staff."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        copy = hardcopy.request_hard_copy(actor=staff, image_ids=[str(image.public_id)])
+    copy.refresh_from_db()
+    hardcopy.print_hard_copy(actor=staff, hard_copy=copy)
+    return copy
+
+
+def matter_over(officer: User, image: ClinicalImage) -> LegalMatter:
+    """A matter the legal officer opened over the image's patient (its hold placed)."""
+    return legal.open_matter(
+        actor=officer,
+        reference=f"Matter {image.patient.mrn}",
+        kind="litigation",
+        patients=[image.patient.public_id],
+    )
+
+
+def export_of(officer: User, image: ClinicalImage) -> ExportBundle:
+    return legal.request_export(
+        actor=officer, matter=matter_over(officer, image), prefix="RPA"
+    )
+
+
+def built_export_of(officer: User, image: ClinicalImage) -> ExportBundle:
+    bundle = export_of(officer, image)
+    build_export_bundle(bundle_id=bundle.pk)
+    return bundle
+
+
+LEGAL_TARGETS: dict[str, Callable[[User, ClinicalImage], str]] = {
+    "matter": lambda o, i: str(matter_over(o, i).public_id),
+    "hold": lambda o, i: str(matter_over(o, i).holds.get().public_id),
+    "export": lambda o, i: str(export_of(o, i).public_id),
+    "bundle": lambda o, i: str(built_export_of(o, i).public_id),
+}
 
 
 def expected_status(row: Row, role: str, case: str) -> int:
@@ -428,13 +675,15 @@ def test_each_role_gets_the_expected_answer(
     row = EXPECTED[name][index]
     assert set(row.expect) == set(ROLES), f"The row for {name} must cover {ROLES}."
     kwarg = target_for(row, case, request)
-    url = reverse(name, kwargs={row.kwarg: kwarg} if kwarg else None)
+    url = reverse(name, kwargs={row.kwarg: kwarg} if kwarg and row.kwarg else None)
+    # A row without a kwarg names its target in the body ("{}" stands for its id).
+    data = {key: value.replace("{}", kwarg or "") for key, value in row.data.items()}
     client = Client()
     if role != "anonymous":
         user: User = request.getfixturevalue(role)
         client.force_login(user)
     before = AuditEvent.objects.count()
-    response = client.generic(row.method, url, _encode(row.data), **_form_type(row))
+    response = client.generic(row.method, url, _encode(data), **_form_type(row))
     want = expected_status(row, role, case)
     assert response.status_code == want, f"{row.method} {url} as {role} ({case})"
     if response.status_code >= 400:
