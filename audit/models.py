@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     EXPORT_EXPIRED = "export_expired", "Export bundle deleted on expiry"
     ACCESS_REPORT = "access_report", "Access report produced"
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
+    HANDOFF_OPENED = "handoff_opened", "Phone hand-off link opened"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
     HARD_COPY_RENDERED = "hard_copy_rendered", "Hard copy rendered"

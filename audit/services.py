@@ -35,8 +35,8 @@ class HasPublicId(Protocol):
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # axes resolves the client behind the configured proxies (AXES_IPWARE_*); it has
-    # done so already on sign-in requests, and is asked the same way for every other.
+    # axes resolves the client behind the configured proxies (AXES_CLIENT_IP_CALLABLE);
+    # it has done so already on sign-in requests, and is asked the same way otherwise.
     ip = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
     return clean_ip(ip)
 

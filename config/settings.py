@@ -214,15 +214,6 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 403
-# Behind a reverse proxy, name how many proxies add X-Forwarded-For, or every user
-# shares the proxy's address.
-AXES_IPWARE_PROXY_COUNT = env.int("CUSTODIAN_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
-
 # Sessions: short inactivity expiry, ended when the browser closes.
 SESSION_COOKIE_AGE = env.int("CUSTODIAN_SESSION_IDLE_MINUTES", default=15) * 60
 SESSION_SAVE_EVERY_REQUEST = True

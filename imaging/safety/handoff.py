@@ -60,7 +60,9 @@ def create_handoff(
 
 
 @transaction.atomic
-def open_handoff(*, actor: User, token: str) -> CaptureHandoff:
+def open_handoff(
+    *, actor: User, token: str, request: HttpRequest | None = None
+) -> CaptureHandoff:
     """Consume a hand-off link on the phone; refuse expired, replayed or foreign links."""
     # Claimed with a conditional UPDATE so two phones racing on one link get one winner.
     claimed = CaptureHandoff.objects.filter(
@@ -79,6 +81,13 @@ def open_handoff(*, actor: User, token: str) -> CaptureHandoff:
     )
     if not can_view_patient(actor, handoff.patient):
         raise HandoffRefused("You no longer have access to this patient.")
+    record_event(
+        actor=actor,
+        action=Action.HANDOFF_OPENED,
+        target=handoff,
+        patient=handoff.patient,
+        request=request,
+    )
     return handoff
 
 

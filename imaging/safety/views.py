@@ -91,7 +91,7 @@ def handoff_arrivals(request: HttpRequest, handoff_id: str) -> JsonResponse:
 def handoff_open(request: HttpRequest, token: str) -> HttpResponse:
     """The phone opens the link (after signing in): capture is bound to the patient."""
     try:
-        made = handoff.open_handoff(actor=_user(request), token=token)
+        made = handoff.open_handoff(actor=_user(request), token=token, request=request)
     except ImagingError as exc:
         return render(
             request,

@@ -584,22 +584,8 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
         return str(patient.public_id)
     if row.target == "image":
         return str(photo(actor=staff, patient=patient).public_id)
-    if row.target in ("handoff", "handoff-token"):
-        from imaging.safety.handoff import create_handoff
-
-        made, token = create_handoff(actor=staff, patient=patient)
-        return token if row.target == "handoff-token" else str(made.public_id)
-    if row.target == "move":
-        from imaging.safety.moves import request_move
-        from tests.factories import EncounterFactory, PatientFactory
-
-        right = PatientFactory(facility=patient.facility)
-        EncounterFactory(patient=right, ward=patient.encounters.first().ward)
-        image = photo(actor=staff, patient=patient)
-        move = request_move(
-            actor=staff, image=image, to_patient=right, reason="Wrong bed"
-        )
-        return str(move.public_id)
+    if row.target in ("handoff", "handoff-token", "move"):
+        return _safety_target(row.target, staff, patient)
     if row.target == "user":
         # A user's activity: the ward nurse (own case) or the other ward's (other case).
         return staff.get_username()
@@ -658,6 +644,23 @@ LEGAL_TARGETS: dict[str, Callable[[User, ClinicalImage], str]] = {
     "export": lambda o, i: str(export_of(o, i).public_id),
     "bundle": lambda o, i: str(built_export_of(o, i).public_id),
 }
+
+
+def _safety_target(kind: str, staff: User, patient: Patient) -> str:
+    """A hand-off link (its id or token) or a move request, made by the case's staff."""
+    if kind in ("handoff", "handoff-token"):
+        from imaging.safety.handoff import create_handoff
+
+        made, token = create_handoff(actor=staff, patient=patient)
+        return token if kind == "handoff-token" else str(made.public_id)
+    from imaging.safety.moves import request_move
+    from tests.factories import EncounterFactory, PatientFactory
+
+    right = PatientFactory(facility=patient.facility)
+    EncounterFactory(patient=right, ward=patient.encounters.first().ward)
+    image = photo(actor=staff, patient=patient)
+    move = request_move(actor=staff, image=image, to_patient=right, reason="Wrong bed")
+    return str(move.public_id)
 
 
 def expected_status(row: Row, role: str, case: str) -> int:
