@@ -494,6 +494,15 @@ EXPECTED |= {
     ),
 }
 
+# Sign-in flows (issue 9): every signed-in user manages their own authentication.
+EXPECTED |= {
+    "auth:token": (Row(everyone(400), method="POST"),),
+    "auth:mfa-enrol": (Row(everyone(200, anonymous=302)),),
+    "auth:mfa-verify": (Row(everyone(302, anonymous=302)),),
+    "auth:reauth": (Row(everyone(200, anonymous=302)),),
+    "auth:account-security": (Row(everyone(200, anonymous=302)),),
+}
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
