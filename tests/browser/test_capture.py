@@ -36,7 +36,11 @@ def test_nurse_captures_a_photo_on_a_phone_and_sees_the_receipt(
     expect(page.get_by_label("Captured at (facility time)")).to_have_value(
         re.compile(r"^2025-03-04T09:15")
     )
-    page.get_by_label("Body site").fill("Left heel")
+    # The coded picker: typing narrows the list; tapping the heel on the back diagram
+    # chooses it (and the posterior view).
+    page.get_by_label("Search body sites").fill("heel")
+    page.get_by_role("button", name="Heel (back)").click()
+    expect(page.get_by_text("Chosen: Heel")).to_be_visible()
     page.get_by_label("Side").select_option("left")
     page.get_by_role("button", name="Send to the health record").click()
 
@@ -47,7 +51,9 @@ def test_nurse_captures_a_photo_on_a_phone_and_sees_the_receipt(
     expect(receipt).to_contain_text(hashlib.sha256(photo.read_bytes()).hexdigest())
     expect(receipt).to_contain_text("Delete it from your device")
     expect(page.locator("progress")).to_have_attribute("value", "100")
+    assert image.body_site_code == "76853006"  # SNOMED CT heel structure
     assert image.body_site == "Left heel"
+    assert image.view == "posterior"
     assert image.upload_channel == "web"
     assert image.idempotency_key
     screenshot(page, "capture-receipt-phone")
