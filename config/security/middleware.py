@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -59,7 +60,13 @@ def _attempted_username(request: HttpRequest) -> str:
             body = json.loads(request.body or b"{}")
             return str(body.get("username", "")) if isinstance(body, dict) else ""
         return str(request.POST.get("username", ""))
-    except (ValueError, RawPostDataException, RequestDataTooBig, UnreadablePostError):
+    except (
+        ValueError,
+        MultiPartParserError,
+        RawPostDataException,
+        RequestDataTooBig,
+        UnreadablePostError,
+    ):
         return ""
 
 

@@ -10,8 +10,13 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -105,7 +110,17 @@ class PatientImages(CustodianAPIView):
 
     @extend_schema(
         summary="A patient's images, newest first",
-        responses={200: ImageSerializer(many=True), 404: ErrorSerializer},
+        responses={
+            200: inline_serializer(
+                "ImagePage",
+                {
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": ImageSerializer(many=True),
+                },
+            ),
+            404: ErrorSerializer,
+        },
         parameters=[OpenApiParameter("cursor", str, description="From next/previous.")],
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
