@@ -174,9 +174,11 @@ else:
     raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
 STORAGES = {
     "default": _default_storage,
+    # Hashed, compressed names need `collectstatic` first (deployments and run-stack
+    # set CUSTODIAN_STATIC_MANIFEST=true); without it pages would fail to render.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if env.bool("CUSTODIAN_STATIC_MANIFEST", default=False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from imaging.gallery import access_history, image_page_detail
 from imaging.models import Derivative
 from imaging.responses import protected_bytes, protected_stream
+from imaging.safety.sensitive import for_display, is_revealed
 from imaging.selectors import derivative_of, image_for
 from imaging.services.access import (
     derivative_bytes,
@@ -40,6 +41,8 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "under_hold": is_under_hold(image),
         "history": list(access_history(image)) if show_history else None,
         "may_download": request.user.has_perm("imaging.download_original"),
+        "hidden": image.is_sensitive and not is_revealed(request, image),
+        "may_capture": request.user.has_perm("imaging.capture_image"),
         "break_glass": (
             live_break_glass(request.user, image.patient) if through_glass else None
         ),
@@ -53,7 +56,7 @@ def _derivative(request: HttpRequest, public_id: str, kind: str) -> HttpResponse
     if derivative is None:
         raise Http404("Not made yet.")
     return protected_bytes(
-        derivative_bytes(derivative),
+        for_display(request, image, derivative_bytes(derivative)),
         content_type="image/jpeg",
         filename=f"{image.public_id}-{kind}.jpg",
     )

@@ -45,6 +45,7 @@ PYEOF
   || { echo "Redis is not answering at $CELERY_BROKER_URL" >&2; exit 1; }
 
 "$PY" manage.py migrate --no-input
+export CUSTODIAN_STATIC_MANIFEST=true
 "$PY" manage.py collectstatic --no-input --verbosity 0
 # Demo users with a known password: acceptable only on a machine holding no real data.
 "$PY" manage.py seed_demo --force

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from imaging.api.errors import CustodianAPIView
 from imaging.models import ClinicalImage, Derivative
 from imaging.responses import protected_bytes, protected_stream
+from imaging.safety.sensitive import for_display
 from imaging.selectors import derivative_of, image_for, images_visible_to
 from imaging.serializers import (
     ErrorSerializer,
@@ -228,7 +229,7 @@ class ImageDerivative(CustodianAPIView):
                 request=request._request,
             )
         return protected_bytes(
-            derivative_bytes(derivative),
+            for_display(request._request, image, derivative_bytes(derivative)),
             content_type="image/jpeg",
             filename=f"{image.public_id}-{self.kind}.jpg",
         )

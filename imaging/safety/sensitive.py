@@ -68,6 +68,13 @@ def is_revealed(request: HttpRequest, image: ClinicalImage) -> bool:
     return str(image.public_id) in request.session.get(SESSION_KEY, [])
 
 
+def for_display(request: HttpRequest, image: ClinicalImage, jpeg: bytes) -> bytes:
+    """A derivative as this user may see it now: blurred if sensitive and not revealed."""
+    if image.is_sensitive and not is_revealed(request, image):
+        return blurred(jpeg)
+    return jpeg
+
+
 def blurred(jpeg: bytes) -> bytes:
     """A heavily blurred copy of a derivative: shape and colour only, no detail."""
     with Image.open(io.BytesIO(jpeg)) as im:

@@ -1,0 +1,86 @@
+"""A sensitive image is served blurred to everyone until revealed with a reason."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from audit.models import AuditEvent
+from imaging.models import ClinicalImage, Derivative
+from imaging.safety.sensitive import mark_sensitive
+from imaging.services.access import derivative_bytes
+from records.models import Patient
+from tests.factories import capture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sensitive_photo(
+    nurse: User, patient: Patient, django_capture_on_commit_callbacks: Any
+) -> ClinicalImage:
+    with django_capture_on_commit_callbacks(execute=True):
+        image = capture(actor=nurse, patient=patient, body_site_code="76853006")
+    return mark_sensitive(actor=nurse, image=image, sensitivity="intimate")
+
+
+def test_the_thumbnail_is_blurred_until_revealed_and_the_reveal_is_audited(
+    nurse: User, sensitive_photo: ClinicalImage
+) -> None:
+    client = Client()
+    client.force_login(nurse)
+    stored = derivative_bytes(
+        Derivative.objects.get(image=sensitive_photo, kind="thumbnail")
+    )
+    url = f"/images/{sensitive_photo.public_id}/thumbnail/"
+    assert client.get(url).content != stored
+    page = client.get(f"/images/{sensitive_photo.public_id}/").content.decode()
+    assert "Reveal for this session" in page
+    refused = client.post(
+        f"/safety/images/{sensitive_photo.public_id}/reveal/", {"reason": ""}
+    )
+    assert refused.status_code == 302
+    assert client.get(url).content != stored
+    assert not AuditEvent.objects.filter(action="reveal_sensitive").exists()
+    client.post(
+        f"/safety/images/{sensitive_photo.public_id}/reveal/",
+        {"reason": "Wound review"},
+    )
+    assert client.get(url).content == stored
+    assert AuditEvent.objects.get(action="reveal_sensitive").reason == "Wound review"
+    # Another session (a colleague) still sees it blurred.
+    other = Client()
+    other.force_login(nurse)
+    assert other.get(url).content != stored
+
+
+def test_the_api_reports_the_coded_site_and_sensitivity(
+    nurse: User, sensitive_photo: ClinicalImage
+) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(nurse)
+    body = client.get(f"/api/images/{sensitive_photo.public_id}/").json()
+    assert body["sensitive"] is True
+    assert body["sensitivity"] == "intimate"
+    assert body["body_site_code"] == "76853006"
+    assert body["body_site"] == "Heel"
+    assert body["consent_withdrawn_at"] is None
+
+
+def test_an_intimate_coded_site_is_sensitive_from_capture(
+    nurse: User, patient: Patient
+) -> None:
+    image = capture(actor=nurse, patient=patient, body_site_code="21514008")
+    assert image.sensitivity == "intimate"
+
+
+def test_the_patient_page_offers_the_phone_hand_off(
+    nurse: User, patient: Patient
+) -> None:
+    client = Client()
+    client.force_login(nurse)
+    page = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "Take photos with my phone" in page
