@@ -106,17 +106,23 @@ def request_patient_hard_copy(
     layout: str = HardCopy.Layout.SINGLE,
     request: HttpRequest | None = None,
 ) -> HardCopy:
-    """Queue a printable copy of every image of the patient's the user may see."""
+    """Queue a printable copy of every image of the patient's the user may see.
+
+    A contact sheet of the whole set leaves sensitive images out: they are printed only
+    when chosen explicitly (request_hard_copy with their ids).
+    """
     if not patients_visible_to(actor).filter(pk=patient.pk).exists():
         raise HardCopyNotFound("No such patient.")
     if not may_print(actor):
         raise HardCopyNotAllowed("Your role does not print hard copies.")
+    chosen = images_visible_to(actor).filter(patient=patient)
+    if layout == HardCopy.Layout.CONTACT_SHEET:
+        chosen = chosen.filter(sensitivity="")
     ids = [
         str(pid)
-        for pid in images_visible_to(actor)
-        .filter(patient=patient)
-        .order_by("captured_at", "id")
-        .values_list("public_id", flat=True)
+        for pid in chosen.order_by("captured_at", "id").values_list(
+            "public_id", flat=True
+        )
     ]
     if not ids:
         # The patient is one the user may see: "no such image" would be untrue.
