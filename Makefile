@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DJANGO_DEBUG=1 CUSTODIAN_MFA_REQUIRED=0
 
-.PHONY: run run-stack test lint check bench install install-dev system-deps format clean
+.PHONY: run run-stack test lint check bench guide install install-dev system-deps format clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ TEST_SELECT := $(if $(DATABASE_URL),,-m "not postgres and not real_worker")
 test: install-dev system-deps
 	@$(if $(DATABASE_URL),echo "PostgreSQL pass: postgres and real_worker tests included",echo "SQLite pass: postgres and real_worker tests deselected; they run when DATABASE_URL is set")
 	$(VENV)/bin/pytest -n 2 --dist loadfile $(TEST_SELECT)
+
+## The user guide's pictures: the browser tests take them; copied into docs/guide/img/.
+guide: install-dev system-deps
+	$(VENV)/bin/pytest -q tests/browser
+	mkdir -p docs/guide/img && cp tests/artifacts/*.png docs/guide/img/
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
