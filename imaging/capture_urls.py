@@ -14,4 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="upload",
     ),
     path("receipts/<uuid:image_id>/", capture_views.receipt, name="receipt"),
+    path(
+        "delete-from-phone/", capture_views.delete_from_phone, name="delete-from-phone"
+    ),
 ]

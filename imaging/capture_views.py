@@ -112,3 +112,9 @@ def receipt(request: HttpRequest, image_id: UUID) -> HttpResponse:
         else "imaging/capture_receipt.html"
     )
     return render(request, template, _receipt_context(image))
+
+
+@login_required
+def delete_from_phone(request: HttpRequest) -> HttpResponse:
+    """The one-page how-to linked from every receipt (docs/guide/delete-from-phone.md)."""
+    return render(request, "imaging/delete_from_phone.html")

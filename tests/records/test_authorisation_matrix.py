@@ -497,6 +497,7 @@ EXPECTED |= {
 # Sign-in flows (issue 9): every signed-in user manages their own authentication.
 EXPECTED |= {
     "auth:token": (Row(everyone(400), method="POST"),),
+    "capture:delete-from-phone": (Row(everyone(200, anonymous=302)),),
     "auth:mfa-enrol": (Row(everyone(200, anonymous=302)),),
     "auth:mfa-verify": (Row(everyone(302, anonymous=302)),),
     "auth:reauth": (Row(everyone(200, anonymous=302)),),
