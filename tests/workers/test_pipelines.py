@@ -1,6 +1,6 @@
 """Each background pipeline runs end to end on a real worker, from a committed user act.
 
-Adding a pipeline (hard copy, retention sweep, export) is one Pipeline entry: what the
+Adding a pipeline (the retention sweep is next) is one Pipeline entry: what the
 user does, how to tell the work is done, and what a user would then find.
 """
 
@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from imaging.models import ClinicalImage, Derivative
+from imaging.hardcopy.models import HardCopy, HardCopyFile
+from imaging.legal.services import open_matter, request_export
+from imaging.models import ClinicalImage, Derivative, ExportBundle
 from imaging.services.access import derivative_bytes
 from tests.factories import capture
 from tests.workers.conftest import Stack, wait_for
@@ -53,12 +55,79 @@ def _derivatives_show_the_photo(image: object, media: Path) -> None:
     }
 
 
+def _capture_for_paper_record(request: pytest.FixtureRequest) -> object:
+    patient = request.getfixturevalue("patient")
+    patient.facility.electronic_record = False
+    patient.facility.save()
+    return _capture_photo(request)
+
+
+def _automatic_copy(image: object) -> HardCopy | None:
+    assert isinstance(image, ClinicalImage)
+    return HardCopy.objects.filter(
+        images=image, origin=HardCopy.Origin.AUTOMATIC
+    ).first()
+
+
+def _hard_copy_ready(image: object) -> bool:
+    copy = _automatic_copy(image)
+    return copy is not None and copy.status == HardCopy.Status.READY
+
+
+def _one_printable_copy(image: object, media: Path) -> None:
+    assert isinstance(image, ClinicalImage)
+    assert HardCopy.objects.filter(images=image).count() == 1
+    copy = _automatic_copy(image)
+    assert copy is not None
+    names = [f.storage_name for f in HardCopyFile.objects.filter(hard_copy=copy)]
+    assert names
+    assert all((media / name).is_file() for name in names)
+
+
+def _export_a_matter(request: pytest.FixtureRequest) -> object:
+    legal = request.getfixturevalue("legal_officer")
+    patient = request.getfixturevalue("patient")
+    capture(actor=request.getfixturevalue("nurse"), patient=patient)
+    matter = open_matter(
+        actor=legal,
+        reference="WORKER-1",
+        kind="litigation",
+        patients=[patient.public_id],
+    )
+    return request_export(actor=legal, matter=matter)
+
+
+def _bundle_ready(bundle: object) -> bool:
+    assert isinstance(bundle, ExportBundle)
+    bundle.refresh_from_db()
+    return bundle.status == ExportBundle.Status.READY
+
+
+def _bundle_stored(bundle: object, media: Path) -> None:
+    assert isinstance(bundle, ExportBundle)
+    assert bundle.progress == 100
+    assert len(bundle.sha256) == 64
+    assert (media / bundle.storage_name).is_file()
+
+
 PIPELINES = [
     Pipeline(
         name="ingest-derivatives",
         start=_capture_photo,
         is_done=_has_derivatives,
         check=_derivatives_show_the_photo,
+    ),
+    Pipeline(
+        name="paper-record-hard-copy",
+        start=_capture_for_paper_record,
+        is_done=_hard_copy_ready,
+        check=_one_printable_copy,
+    ),
+    Pipeline(
+        name="legal-export",
+        start=_export_a_matter,
+        is_done=_bundle_ready,
+        check=_bundle_stored,
     ),
 ]
 
