@@ -147,6 +147,13 @@ class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):
         child=serializers.CharField(), read_only=True
     )
     sensitive = serializers.BooleanField(source="is_sensitive", read_only=True)
+    # Blank means "not sensitive" / "not stated": the schema must allow it.
+    sensitivity = serializers.ChoiceField(
+        choices=ClinicalImage.Sensitivity.choices, allow_blank=True, read_only=True
+    )
+    laterality = serializers.ChoiceField(
+        choices=ClinicalImage.Laterality.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ClinicalImage
