@@ -2,6 +2,7 @@
 
 import base64
 import io
+from collections.abc import Callable
 from typing import Any
 
 import qrcode
@@ -131,55 +132,57 @@ def _back(request: HttpRequest, image: ClinicalImage) -> HttpResponseRedirect:
     return HttpResponseRedirect("/")
 
 
-@login_required
-@require_POST
-def reveal(request: HttpRequest, image_id: str) -> HttpResponse:
+def _act_on_image(
+    request: HttpRequest,
+    image_id: str,
+    act: Callable[..., object],
+    done: str,
+    **fields: Any,
+) -> HttpResponse:
+    """Run one audited act on an image the user may see; report it and go back."""
     image = image_for(request.user, image_id)
     try:
-        sensitive.reveal_sensitive(
-            actor=_user(request),
-            image=image,
-            reason=request.POST.get("reason", ""),
-            request=request,
-        )
+        act(actor=_user(request), image=image, request=request, **fields)
+        if done:
+            messages.success(request, done)
     except ImagingError as exc:
         messages.error(request, exc.message)
     return _back(request, image)
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, image_id: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act_on_image(
+        request, image_id, sensitive.reveal_sensitive, "", reason=reason
+    )
 
 
 @login_required
 @require_POST
 def set_sensitivity(request: HttpRequest, image_id: str) -> HttpResponse:
-    image = image_for(request.user, image_id)
-    try:
-        sensitive.mark_sensitive(
-            actor=_user(request),
-            image=image,
-            sensitivity=request.POST.get("sensitivity", ""),
-            request=request,
-        )
-        messages.success(request, "Sensitivity recorded.")
-    except ImagingError as exc:
-        messages.error(request, exc.message)
-    return _back(request, image)
+    chosen = request.POST.get("sensitivity", "")
+    return _act_on_image(
+        request,
+        image_id,
+        sensitive.mark_sensitive,
+        "Sensitivity recorded.",
+        sensitivity=chosen,
+    )
 
 
 @login_required
 @require_POST
 def withdraw_consent(request: HttpRequest, image_id: str) -> HttpResponse:
-    image = image_for(request.user, image_id)
-    try:
-        consent.withdraw_consent(
-            actor=_user(request),
-            image=image,
-            purposes=request.POST.getlist("purposes"),
-            reason=request.POST.get("reason", ""),
-            request=request,
-        )
-        messages.success(request, "Consent withdrawal recorded.")
-    except ImagingError as exc:
-        messages.error(request, exc.message)
-    return _back(request, image)
+    return _act_on_image(
+        request,
+        image_id,
+        consent.withdraw_consent,
+        "Consent withdrawal recorded.",
+        purposes=request.POST.getlist("purposes"),
+        reason=request.POST.get("reason", ""),
+    )
 
 
 @login_required
