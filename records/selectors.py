@@ -162,12 +162,6 @@ def wards_of(user: AnyUser) -> QuerySet[Ward]:
     return Ward.objects.filter(pk__in=_ward_ids(user)).select_related("facility")
 
 
-def current_patients_of_ward(ward: Ward) -> QuerySet[Patient]:
-    """Patients with an open encounter on the ward."""
-    current = Encounter.objects.filter(ward=ward, ended_at__isnull=True)
-    return Patient.objects.filter(pk__in=current.values("patient_id"))
-
-
 def current_encounters_on_wards_of(user: AnyUser) -> QuerySet[Encounter]:
     """Open encounters on the user's wards, by ward then patient name."""
     return (

@@ -7,12 +7,13 @@ GPS, comments, ICC) dropped; the original is never touched. Safe to run twice.
 import hashlib
 import io
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps
 
 from imaging import blobs
 from imaging.models import ClinicalImage, Derivative
-from imaging.validation import inspect_image
+from imaging.validation import ACCEPTED_FORMATS
 
 PREVIEW_EDGE = 1600
 THUMBNAIL_EDGE = 320
@@ -44,9 +45,14 @@ def _encode(im: Image.Image) -> bytes:
 
 
 def render_derivatives(original: bytes) -> dict[str, tuple[bytes, int, int]]:
-    """Render preview and thumbnail JPEGs from an original's bytes."""
-    inspect_image(io.BytesIO(original))
-    with Image.open(io.BytesIO(original)) as im:
+    """Render preview and thumbnail JPEGs from an original's bytes.
+
+    The original was fully decoded and bounded at ingest (validation.inspect_image);
+    decoding it again here only to check it doubled the cost of every derivative.
+    """
+    # A worker may never have run the ingest's check: use the same pixel bound here.
+    Image.MAX_IMAGE_PIXELS = settings.CUSTODIAN_MAX_PIXELS
+    with Image.open(io.BytesIO(original), formats=ACCEPTED_FORMATS) as im:
         # Decode JPEGs at a reduced scale when they are much larger than the preview.
         im.draft("RGB", (PREVIEW_EDGE, PREVIEW_EDGE))
         upright = ImageOps.exif_transpose(im)
