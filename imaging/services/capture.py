@@ -31,6 +31,7 @@ from imaging.exceptions import (
 )
 from imaging.models import ClinicalImage
 from imaging.validation import ImageFacts, inspect_image
+from records import tasks as retention_tasks
 from records.models import Encounter, Patient
 from records.selectors import can_view_patient
 
@@ -350,6 +351,12 @@ def _store(
             # Enqueue only once the row is committed, or a worker may not see it.
             transaction.on_commit(lambda: tasks.make_derivatives.delay(image.pk))
             transaction.on_commit(lambda: tasks.queue_paper_copy.delay(image.pk))
+            # Its keep-until date is known from the first moment, not the next sweep.
+            transaction.on_commit(
+                lambda: retention_tasks.recompute_retention.delay(
+                    patient_ids=[patient.pk]
+                )
+            )
     except BaseException:
         blobs.discard(stored_name)
         raise

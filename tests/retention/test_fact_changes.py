@@ -12,6 +12,7 @@ from imaging.models import ClinicalImage
 from records.models import Facility, RetentionRule, RetentionRuleVersion, Ward
 from records.retention.facts import record_death, record_encounter
 from records.retention.rules import preview_rule_change, save_retention_rule
+from tests.factories import capture
 from tests.retention.conftest import at, patient_seen, photo_of
 
 
@@ -121,3 +122,20 @@ def test_the_sweep_skips_images_already_in_an_open_batch(
     second = sweep_retention(actor=None, today=today)
     assert (first.due, second.batch) == (1, None)
     assert ClinicalImage.objects.active().count() == 1
+
+
+def test_a_new_photo_shows_its_retention_at_once(
+    nsw_facility: Facility,
+    ward: Ward,
+    nurse: User,
+    nsw_rules: list[RetentionRule],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    inpatient = patient_seen(ward, born=date(1970, 1, 1), last_seen=date(2024, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        image = capture(actor=nurse, patient=inpatient)
+    image.refresh_from_db()
+    # Not "no rule has been applied yet" until the nightly sweep: the rule and why.
+    assert image.retention_computed_at is not None
+    assert image.retain_until is None
+    assert image.retention_basis.startswith("NSW HRIPA s25, patient still under care")
