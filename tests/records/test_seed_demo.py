@@ -57,6 +57,8 @@ def test_seed_demo_twice_leaves_the_same_counts(
     assert 45 <= first["Patient"] <= 60
     assert first["ClinicalImage"] >= 24
     assert first["Derivative"] == 2 * first["ClinicalImage"]
+    # Every demo photo's page says how long it is kept and why, from the start.
+    assert not ClinicalImage.objects.filter(retention_computed_at__isnull=True).exists()
 
 
 def test_seed_demo_makes_the_documented_users_and_varied_data() -> None:
@@ -72,6 +74,10 @@ def test_seed_demo_makes_the_documented_users_and_varied_data() -> None:
     assert {"image/jpeg", "image/png"} <= set(
         ClinicalImage.objects.values_list("content_type", flat=True)
     )
+    for given, sex in (("Olivia", "female"), ("Jack", "male"), ("Priya", "female")):
+        assert set(
+            Patient.objects.filter(given_names=given).values_list("sex", flat=True)
+        ) == {sex}, given
     nurse = User.objects.get(username="ward.nurse")
     assert ClinicalImage.objects.filter(uploaded_by=nurse).exists()
     assert (
