@@ -84,3 +84,15 @@ def test_the_patient_page_offers_the_phone_hand_off(
     client.force_login(nurse)
     page = client.get(f"/patients/{patient.public_id}/").content.decode()
     assert "Take photos with my phone" in page
+
+
+def test_the_image_page_says_which_consent_there_is_to_withdraw(
+    nurse: User, patient: Patient
+) -> None:
+    image = capture(actor=nurse, patient=patient, consent_purposes=["care", "teaching"])
+    client = Client()
+    client.force_login(nurse)
+    page = client.get(f"/images/{image.public_id}/").content.decode()
+    assert 'value="teaching">' in page
+    assert 'value="publication" disabled> Publication (no consent on record)' in page
+    assert "Consent for the clinical record itself cannot be withdrawn" in page
