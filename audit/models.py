@@ -65,9 +65,18 @@ class AuditAction(models.TextChoices):
     HANDOFF_OPENED = "handoff_opened", "Phone hand-off link opened"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
+    MOVE_DECLINED = "move_declined", "Move to another patient declined"
     HARD_COPY_RENDERED = "hard_copy_rendered", "Hard copy rendered"
     HARD_COPY_DOWNLOADED = "hard_copy_downloaded", "Hard copy downloaded"
     HARD_COPY_WITHDRAWN = "hard_copy_withdrawn", "Hard copy withdrawn"
+    HARD_COPY_RETRIEVAL = (
+        "hard_copy_retrieval",
+        "Printed hard copy to be taken out of the paper record",
+    )
+    HARD_COPY_RETRIEVED = (
+        "hard_copy_retrieved",
+        "Printed hard copy taken out of the paper record",
+    )
     DISPOSAL_ITEMS_REMOVED = "disposal_items_removed", "Removed from a disposal batch"
     DISPOSAL_STARTED = "disposal_started", "Disposal batch carried out"
     MFA_ENROLLED = "mfa_enrolled", "Authenticator app enrolled"

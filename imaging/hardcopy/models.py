@@ -24,7 +24,7 @@ class HardCopyStatus(models.TextChoices):
     PRINTED = "printed", "Printed"
     FILED = "filed", "Filed in the paper record"
     FAILED = "failed", "Failed"
-    WITHDRAWN = "withdrawn", "Withdrawn (image disposed)"
+    WITHDRAWN = "withdrawn", "Withdrawn before printing"
 
 
 class HardCopyLayout(models.TextChoices):
@@ -119,6 +119,17 @@ class HardCopy(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # A printed copy showing an image since moved to another patient (wrong-patient
+    # correction): someone must take it out of this patient's paper record.
+    retrieval_requested_at = models.DateTimeField(null=True, blank=True)
+    retrieved_at = models.DateTimeField(null=True, blank=True)
+    retrieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["requested_at", "id"]
@@ -150,6 +161,16 @@ class HardCopy(models.Model):
                     & Q(printed_at__isnull=False)
                 ),
                 name="hardcopy_filed_complete",
+            ),
+            # Retrieval is confirmed by a named person, and only of a copy asked back.
+            models.CheckConstraint(
+                condition=Q(retrieved_at__isnull=True)
+                | (
+                    Q(retrieved_by__isnull=False)
+                    & Q(retrieval_requested_at__isnull=False)
+                    & Q(printed_at__isnull=False)
+                ),
+                name="hardcopy_retrieval_complete",
             ),
             models.CheckConstraint(
                 condition=Q(images_done__lte=models.F("images_total")),

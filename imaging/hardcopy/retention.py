@@ -11,6 +11,7 @@ from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import Action, record_event
@@ -31,26 +32,39 @@ def destroy_pending_hard_copies(
     )
     withdrawn = 0
     for copy in copies:
-        _destroy_files(copy, now)
+        destroy_files(copy, now)
         if copy.status in PENDING:
-            copy.status = HardCopy.Status.WITHDRAWN
-            copy.withdrawn_at = now
-            copy.save(update_fields=["status", "withdrawn_at"])
+            withdraw_copy(copy, image=image, reason="image disposed", actor=actor)
             withdrawn += 1
-            record_event(
-                actor=actor,
-                action=Action.HARD_COPY_WITHDRAWN,
-                target=copy,
-                patient=copy.patient,
-                detail={"image": str(image.public_id), "reason": "image disposed"},
-            )
         if copy.has_own_key:
             # Crypto-shred the copy as disposal shreds the image's own key.
             DataKey.objects.filter(image_public_id=copy.public_id).delete()
     return withdrawn
 
 
-def _destroy_files(copy: HardCopy, now: datetime) -> None:
+def withdraw_copy(
+    copy: HardCopy,
+    *,
+    image: ClinicalImage,
+    reason: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Take a copy not yet printed out of its print queue, audited (copy locked)."""
+    copy.status = HardCopy.Status.WITHDRAWN
+    copy.withdrawn_at = timezone.now()
+    copy.save(update_fields=["status", "withdrawn_at"])
+    record_event(
+        actor=actor,
+        action=Action.HARD_COPY_WITHDRAWN,
+        target=copy,
+        patient=copy.patient,
+        request=request,
+        detail={"image": str(image.public_id), "reason": reason},
+    )
+
+
+def destroy_files(copy: HardCopy, now: datetime) -> None:
     for pdf_file in HardCopyFile.objects.filter(
         hard_copy=copy, destroyed_at__isnull=True
     ):

@@ -41,6 +41,13 @@ def hard_copies_visible_to(user: AnyUser) -> QuerySet[HardCopy]:
     )
 
 
+def hard_copies_to_retrieve(user: AnyUser) -> QuerySet[HardCopy]:
+    """Printed copies asked back after a wrong-patient move, not yet taken out."""
+    return hard_copies_visible_to(user).filter(
+        retrieval_requested_at__isnull=False, retrieved_at__isnull=True
+    )
+
+
 def hard_copy_for(user: AnyUser, public_id: UUID | str) -> HardCopy:
     """The hard copy if the user may see it; HardCopyNotFound (404) otherwise."""
     try:

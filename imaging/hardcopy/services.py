@@ -153,6 +153,15 @@ def queue_paper_copy(*, image_id: int) -> HardCopy | None:
     return copy
 
 
+def queue_replacement_copy(
+    image: ClinicalImage, *, actor: User, request: HttpRequest | None = None
+) -> HardCopy:
+    """A copy of an image for its (new) patient's paper record, after a move."""
+    copy = _create([image], origin=HardCopy.Origin.REQUESTED, layout="single", by=actor)
+    _audit_request(copy, [image], actor=actor, request=request)
+    return copy
+
+
 def _create(
     images: list[ClinicalImage], *, origin: str, layout: str, by: User | None = None
 ) -> HardCopy:
@@ -295,6 +304,30 @@ def confirm_hard_copy_filed(
     record_event(
         actor=actor,
         action=Action.FILED,
+        target=copy,
+        patient=copy.patient,
+        request=request,
+        detail={"ward": copy.ward.code if copy.ward else ""},
+    )
+    return copy
+
+
+@transaction.atomic
+def confirm_hard_copy_retrieved(
+    *, actor: User, hard_copy: HardCopy, request: HttpRequest | None = None
+) -> HardCopy:
+    """Record that the user took a copy asked back out of the paper record."""
+    copy = HardCopy.objects.select_for_update().get(pk=hard_copy.pk)
+    if copy.retrieval_requested_at is None:
+        raise HardCopyNotReady("This hard copy is not one to take out of the record.")
+    if copy.retrieved_at is not None:
+        raise HardCopyNotReady("This hard copy was already taken out of the record.")
+    copy.retrieved_by = actor
+    copy.retrieved_at = timezone.now()
+    copy.save(update_fields=["retrieved_by", "retrieved_at"])
+    record_event(
+        actor=actor,
+        action=Action.HARD_COPY_RETRIEVED,
         target=copy,
         patient=copy.patient,
         request=request,

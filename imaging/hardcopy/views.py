@@ -84,10 +84,11 @@ def index(request: HttpRequest) -> HttpResponse:
         overdue=Count("hard_copies", filter=overdue, distinct=True),
     )
     overdue_total = selectors.overdue_hard_copies(request.user).count()
+    to_retrieve = selectors.hard_copies_to_retrieve(request.user)
     return render(
         request,
         "imaging/hardcopy_index.html",
-        {"wards": wards, "overdue_total": overdue_total},
+        {"wards": wards, "overdue_total": overdue_total, "to_retrieve": to_retrieve},
     )
 
 
@@ -152,6 +153,20 @@ def filed(request: HttpRequest, copy_id: UUID) -> HttpResponse:
     )
     messages.success(request, f"Filed: hard copy for {copy.patient.full_name}.")
     return redirect(_queue_url(copy))
+
+
+@require_POST
+@printer_view
+def retrieved(request: HttpRequest, copy_id: UUID) -> HttpResponse:
+    """Confirm, as the person who did it, that the copy is out of the paper record."""
+    copy = selectors.hard_copy_for(request.user, copy_id)
+    services.confirm_hard_copy_retrieved(
+        actor=_actor(request), hard_copy=copy, request=request
+    )
+    messages.success(
+        request, f"Taken out of the paper record of {copy.patient.full_name}."
+    )
+    return redirect("hardcopies:index")
 
 
 @require_POST

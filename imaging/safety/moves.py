@@ -3,16 +3,19 @@
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import Action, record_event
 from imaging.exceptions import ImagingError, InvalidField, PatientNotFound
+from imaging.hardcopy.moves import correct_hard_copies
 from imaging.models import ClinicalImage
 from imaging.safety.models import MoveRequest
+from records import tasks as retention_tasks
 from records.models import Patient
 from records.roles import Role, has_role
-from records.selectors import can_view_patient
+from records.selectors import can_view_patient, patients_visible_to
 
 
 class MoveConflict(ImagingError):
@@ -87,11 +90,25 @@ def _may_decide(actor: User, move: MoveRequest) -> bool:
     )
 
 
-@transaction.atomic
-def approve_move(
-    *, actor: User, move: MoveRequest, request: HttpRequest | None = None
-) -> MoveRequest:
-    """A second person agrees: the image moves, keeping its whole history."""
+def moves_awaiting(user: User) -> QuerySet[MoveRequest]:
+    """Pending moves this user may decide: never their own (see _may_decide)."""
+    visible = patients_visible_to(user)
+    pending = (
+        MoveRequest.objects.filter(
+            status=MoveRequest.Status.PENDING, from_patient__in=visible
+        )
+        .exclude(requested_by=user)
+        .select_related("from_patient", "to_patient", "requested_by", "image")
+    )
+    if has_role(user, Role.RECORDS_MANAGER):
+        return pending
+    if has_role(user, Role.WARD_STAFF):
+        return pending.filter(to_patient__in=visible)
+    return pending.none()
+
+
+def _lock_for_decision(actor: User, move: MoveRequest) -> MoveRequest:
+    """The request, locked; refused unless a second person may still decide it."""
     locked = (
         MoveRequest.objects.select_for_update()
         .select_related("image", "from_patient", "to_patient")
@@ -100,15 +117,73 @@ def approve_move(
     if not _may_decide(actor, locked):
         raise PatientNotFound("No such move request.")
     if locked.requested_by_id == actor.pk:
-        raise PermissionDenied("A second person must approve the move you requested.")
+        raise PermissionDenied("A second person must decide the move you requested.")
     if locked.status != MoveRequest.Status.PENDING:
         raise MoveConflict("This move has already been decided.")
+    return locked
+
+
+def _record_decision(
+    actor: User,
+    move: MoveRequest,
+    action: str,
+    reason: str,
+    request: HttpRequest | None,
+) -> None:
+    # Both patients' access reports show the decision: one event on each.
+    for patient in (move.from_patient, move.to_patient):
+        record_event(
+            actor=actor,
+            action=action,
+            target=move.image,
+            patient=patient,
+            request=request,
+            reason=reason,
+            detail=_detail(move),
+        )
+
+
+@transaction.atomic
+def decline_move(
+    *,
+    actor: User,
+    move: MoveRequest,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> MoveRequest:
+    """A second person finds the image is on the right patient after all: nothing moves."""
+    if not reason.strip():
+        raise InvalidField("Say why the image should stay where it is.", field="reason")
+    locked = _lock_for_decision(actor, move)
+    locked.status = MoveRequest.Status.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_decision(actor, locked, Action.MOVE_DECLINED, reason.strip(), request)
+    return locked
+
+
+@transaction.atomic
+def approve_move(
+    *, actor: User, move: MoveRequest, request: HttpRequest | None = None
+) -> MoveRequest:
+    """A second person agrees: the image moves, keeping its whole history."""
+    locked = _lock_for_decision(actor, move)
     image = ClinicalImage.objects.select_for_update().get(pk=locked.image_id)
     if image.patient_id != locked.from_patient_id:
         raise MoveConflict("The image has moved since this request was made.")
     image.patient = locked.to_patient
     image.encounter = None
     image.save(update_fields=["patient", "encounter"])
+    correct_hard_copies(
+        image, wrong_patient=locked.from_patient, actor=actor, request=request
+    )
+    # The right patient's facts (age, last service, death) now decide its keep-until.
+    transaction.on_commit(
+        lambda: retention_tasks.recompute_retention.delay(
+            patient_ids=[locked.to_patient_id]
+        )
+    )
     locked.status = MoveRequest.Status.APPROVED
     locked.decided_by = actor
     locked.decided_at = timezone.now()

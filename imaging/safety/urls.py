@@ -29,4 +29,5 @@ urlpatterns = [
     path("images/<uuid:image_id>/move/", views.move_request, name="move-request"),
     path("moves/", views.move_queue, name="move-queue"),
     path("moves/<uuid:move_id>/approve/", views.move_approve, name="move-approve"),
+    path("moves/<uuid:move_id>/decline/", views.move_decline, name="move-decline"),
 ]

@@ -3,6 +3,7 @@
 import base64
 import io
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import qrcode
@@ -221,29 +222,21 @@ def move_request(request: HttpRequest, image_id: str) -> HttpResponse:
 @require_GET
 def move_queue(request: HttpRequest) -> HttpResponse:
     """Pending moves this user may decide (not their own)."""
-    user = _user(request)
-    pending = (
-        MoveRequest.objects.filter(
-            status=MoveRequest.Status.PENDING,
-            from_patient__in=patients_visible_to(user),
-        )
-        .exclude(requested_by=user)
-        .select_related("from_patient", "to_patient", "requested_by", "image")
-    )
+    pending = moves.moves_awaiting(_user(request))
     return render(request, "imaging/safety/move_queue.html", {"moves": pending})
 
 
-@login_required
-@require_POST
-def move_approve(request: HttpRequest, move_id: str) -> HttpResponse:
+def _decide_move(
+    request: HttpRequest, move_id: str, decide: Callable[..., object], done: str
+) -> HttpResponse:
     user = _user(request)
     move = get_object_or_404(
         MoveRequest.objects.filter(from_patient__in=patients_visible_to(user)),
         public_id=move_id,
     )
     try:
-        moves.approve_move(actor=user, move=move, request=request)
-        messages.success(request, "The image was moved to the right patient.")
+        decide(actor=user, move=move, request=request)
+        messages.success(request, done)
     except ImagingError as exc:
         if exc.status_code == 404:
             raise Http404(exc.message) from exc
@@ -251,3 +244,25 @@ def move_approve(request: HttpRequest, move_id: str) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect("safety:move-queue")
+
+
+@login_required
+@require_POST
+def move_approve(request: HttpRequest, move_id: str) -> HttpResponse:
+    return _decide_move(
+        request,
+        move_id,
+        moves.approve_move,
+        "The image was moved to the right patient.",
+    )
+
+
+@login_required
+@require_POST
+def move_decline(request: HttpRequest, move_id: str) -> HttpResponse:
+    return _decide_move(
+        request,
+        move_id,
+        partial(moves.decline_move, reason=request.POST.get("reason", "")),
+        "Move declined: the image stays where it is.",
+    )

@@ -231,6 +231,10 @@ EXPECTED |= {
             data={"next": "/print/"},
         ),
     ),
+    # A copy never asked back: refused with a message, back to the print queues.
+    "hardcopies:retrieved": (
+        Row(only(PRINTED), target="hardcopy", kwarg="copy_id", method="POST"),
+    ),
     "hardcopies:request-image": (
         Row(
             only(PRINTED),
@@ -402,6 +406,13 @@ MOVE_DECIDE: dict[str, Answer] = dict.fromkeys(ROLES, 404) | {
     "records_manager": (200, 200, 404),
     "anonymous": 401,
 }
+# On the pages, a decision (or its refusal) comes back to the queue as a message.
+MOVE_DECIDE_PAGE: dict[str, Answer] = MOVE_DECIDE | {
+    "nurse": (302, 404, 404),
+    "outsider": (404, 302, 404),
+    "records_manager": (302, 302, 404),
+    "anonymous": 302,
+}
 EXPECTED |= {
     "safety:handoff-create": (
         Row(HANDOFF, target="patient", kwarg="patient_id", method="POST"),
@@ -452,17 +463,15 @@ EXPECTED |= {
     ),
     "safety:move-queue": (Row(everyone(200, anonymous=302)),),
     "safety:move-approve": (
+        Row(MOVE_DECIDE_PAGE, target="move", kwarg="move_id", method="POST"),
+    ),
+    "safety:move-decline": (
         Row(
-            MOVE_DECIDE
-            | {
-                "nurse": (302, 404, 404),
-                "outsider": (404, 302, 404),
-                "records_manager": (302, 302, 404),
-                "anonymous": 302,
-            },
+            MOVE_DECIDE_PAGE,
             target="move",
             kwarg="move_id",
             method="POST",
+            data={"reason": "Right patient after all"},
         ),
     ),
     "safety-api:handoff-create": (
