@@ -1,7 +1,14 @@
 """Checking storage against the database: every object present, readable and unaltered.
 
+Three kinds of row claim objects: active images (original and derivatives), hard-copy
+files not yet destroyed (the PDF, under its copy's own key or its one image's), and
+export bundles not yet expired (the zip, under the key wrapped on the bundle's row).
+Objects that are legitimately gone (a disposed image, a destroyed hard-copy file, an
+expired bundle) have no row claiming them any more, so they are neither checked nor
+missed; an object left behind by one of them is an orphan.
+
 Built for millions of images: rows are read in primary-key batches (so a run can resume
-after the last image it finished), object reads can be throttled, and the reverse check
+after the last row it finished), object reads can be throttled, and the reverse check
 (objects with no row) pages through the store's own listing rather than one call per folder.
 """
 
@@ -13,13 +20,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.storage import Storage, default_storage
+from django.db.models import Model, QuerySet
 
 from imaging import blobs
 from imaging.crypto import DecryptionError
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.hardcopy.models import HardCopyFile
+from imaging.hardcopy.services import file_key
+from imaging.legal.services import bundle_key
+from imaging.models import ClinicalImage, DataKey, Derivative, ExportBundle
 
 BATCH = 200
 LISTING_BATCH = 1000
@@ -85,15 +96,36 @@ def check_object(
     return None
 
 
+def _key_or_problem(
+    fetch: Callable[[], bytes], name: str, label: str
+) -> bytes | Problem:
+    try:
+        return fetch()
+    except DataKey.DoesNotExist:
+        return Problem("no_key", name, f"{label}: its data key is gone")
+    except DecryptionError as exc:
+        return Problem("no_key", name, f"{label}: {exc}")
+
+
+Row = TypeVar("Row", bound=Model)
+OnBatch = Callable[[int, int], None]
+
+
+def _batches(rows: QuerySet[Row], after: int, on_batch: OnBatch) -> Iterator[list[Row]]:
+    """Rows after the given id in id order; on_batch(last id, count) once each is done."""
+    while batch := list(rows.filter(pk__gt=after).order_by("pk")[:BATCH]):
+        yield batch
+        after = batch[-1].pk
+        on_batch(after, len(batch))
+
+
 def _image_problems(image: ClinicalImage, throttle: Throttle) -> Iterator[Problem]:
     label = f"original of image {image.public_id}"
-    try:
-        key = blobs.data_key(image.public_id)
-    except DataKey.DoesNotExist:
-        yield Problem("no_key", image.storage_name, f"{label}: its data key is gone")
-        return
-    except DecryptionError as exc:
-        yield Problem("no_key", image.storage_name, f"{label}: {exc}")
+    key = _key_or_problem(
+        lambda: blobs.data_key(image.public_id), image.storage_name, label
+    )
+    if isinstance(key, Problem):
+        yield key
         return
     throttle.wait()
     if problem := check_object(image.storage_name, key, image.sha256, label):
@@ -108,22 +140,83 @@ def _image_problems(image: ClinicalImage, throttle: Throttle) -> Iterator[Proble
 
 
 def check_images(
-    *, after: int, throttle: Throttle, on_batch: Callable[[int, int], None]
+    *, after: int, throttle: Throttle, on_batch: OnBatch
 ) -> Iterator[Problem]:
     """Every active image after the given id, in id order; on_batch(last id, count)."""
-    while True:
-        batch = list(
-            ClinicalImage.objects.active()
-            .filter(pk__gt=after)
-            .order_by("pk")
-            .prefetch_related("derivatives")[:BATCH]
-        )
-        if not batch:
-            return
+    images = ClinicalImage.objects.active().prefetch_related("derivatives")
+    for batch in _batches(images, after, on_batch):
         for image in batch:
             yield from _image_problems(image, throttle)
-        after = batch[-1].pk
-        on_batch(after, len(batch))
+
+
+def _stored_problem(
+    name: str, sha256: str, label: str, key: Callable[[], bytes], throttle: Throttle
+) -> Problem | None:
+    """An object under a key of its own: the key opens, then the object checks out."""
+    opened = _key_or_problem(key, name, label)
+    if isinstance(opened, Problem):
+        return opened
+    throttle.wait()
+    return check_object(name, opened, sha256, label)
+
+
+def _row_problems(
+    rows: QuerySet[Row],
+    after: int,
+    on_batch: OnBatch,
+    problem_of: Callable[[Row], Problem | None],
+) -> Iterator[Problem]:
+    for batch in _batches(rows, after, on_batch):
+        for row in batch:
+            if problem := problem_of(row):
+                yield problem
+
+
+def _hard_copy_file_problem(
+    pdf_file: HardCopyFile, throttle: Throttle
+) -> Problem | None:
+    copy = pdf_file.hard_copy
+    label = f"file {pdf_file.number} of hard copy {copy.public_id}"
+    return _stored_problem(
+        pdf_file.storage_name, pdf_file.sha256, label, lambda: file_key(copy), throttle
+    )
+
+
+def check_hard_copy_files(
+    *, after: int, throttle: Throttle, on_batch: OnBatch
+) -> Iterator[Problem]:
+    """Every hard-copy PDF still stored (not destroyed with its image), in id order."""
+    files = HardCopyFile.objects.filter(destroyed_at__isnull=True)
+    return _row_problems(
+        files.select_related("hard_copy"),
+        after,
+        on_batch,
+        lambda pdf_file: _hard_copy_file_problem(pdf_file, throttle),
+    )
+
+
+def _key_on_row(bundle: ExportBundle) -> bytes:
+    if bundle.wrapped_key is None:
+        raise DecryptionError("its data key is gone")
+    return bundle_key(bundle)
+
+
+def check_export_bundles(
+    *, after: int, throttle: Throttle, on_batch: OnBatch
+) -> Iterator[Problem]:
+    """Every bundle whose row names its object (ready; not yet expired), in id order."""
+    return _row_problems(
+        ExportBundle.objects.exclude(storage_name=""),
+        after,
+        on_batch,
+        lambda bundle: _stored_problem(
+            bundle.storage_name,
+            bundle.sha256,
+            f"export bundle {bundle.public_id}",
+            lambda: _key_on_row(bundle),
+            throttle,
+        ),
+    )
 
 
 def _walk_s3(storage: Any, prefix: str, after: str) -> Iterator[str]:
@@ -153,7 +246,9 @@ def stored_names(prefix: str, *, after: str = "") -> Iterator[str]:
 
 
 def _public_id(name: str) -> uuid.UUID | None:
-    """originals/aa/<sha>/<id>.enc and derivatives/aa/<id>/<kind>-<stamp>.enc name the image."""
+    """The public id an object's name carries: originals/aa/<sha>/<image id>.enc, else
+    the folder it is in (derivatives/aa/<image id>/, hardcopies/aa/<copy id>/,
+    exports/<bundle id>/)."""
     path = PurePosixPath(name)
     candidate = path.stem if path.parts[0] == "originals" else path.parent.name
     try:
@@ -163,12 +258,27 @@ def _public_id(name: str) -> uuid.UUID | None:
 
 
 def _known_image_objects(names: list[str]) -> set[str]:
-    ids = {pid for name in names if (pid := _public_id(name)) is not None}
-    images = ClinicalImage.objects.active().filter(public_id__in=ids)
+    images = ClinicalImage.objects.active().filter(public_id__in=_ids(names))
     derivatives = Derivative.objects.filter(image__in=images)
     return set(images.values_list("storage_name", flat=True)) | set(
         derivatives.values_list("storage_name", flat=True)
     )
+
+
+def _ids(names: list[str]) -> set[uuid.UUID]:
+    return {pid for name in names if (pid := _public_id(name)) is not None}
+
+
+def _known_hard_copy_files(names: list[str]) -> set[str]:
+    files = HardCopyFile.objects.filter(
+        hard_copy__public_id__in=_ids(names), destroyed_at__isnull=True
+    )
+    return set(files.values_list("storage_name", flat=True))
+
+
+def _known_bundles(names: list[str]) -> set[str]:
+    bundles = ExportBundle.objects.filter(public_id__in=_ids(names))
+    return set(bundles.exclude(storage_name="").values_list("storage_name", flat=True))
 
 
 @dataclass(frozen=True)
@@ -179,10 +289,11 @@ class ObjectKind:
     known: Callable[[list[str]], set[str]]
 
 
-# Hard copies and export bundles add an entry each: their prefix and their rows' names.
 OBJECT_KINDS = [
     ObjectKind(prefix="originals", known=_known_image_objects),
     ObjectKind(prefix="derivatives", known=_known_image_objects),
+    ObjectKind(prefix="hardcopies", known=_known_hard_copy_files),
+    ObjectKind(prefix="exports", known=_known_bundles),
 ]
 
 

@@ -222,7 +222,8 @@ def _file_of(copy: HardCopy, number: int) -> HardCopyFile:
     return found
 
 
-def _key_of(copy: HardCopy) -> bytes:
+def file_key(copy: HardCopy) -> bytes:
+    """The key a copy's PDF files are encrypted with: its own, or its one image's."""
     if copy.has_own_key:
         return blobs.data_key(copy.public_id)
     item = copy.items.select_related("image").get()
@@ -249,7 +250,7 @@ def print_hard_copy(
     copy.save(update_fields=["print_count", "printed_by", "printed_at", "status"])
     _audit_open(Action.PRINT, actor, copy, pdf_file, request)
     hard_copy.refresh_from_db()
-    return pdf_file, blobs.read_decrypted(pdf_file.storage_name, _key_of(copy))
+    return pdf_file, blobs.read_decrypted(pdf_file.storage_name, file_key(copy))
 
 
 @transaction.atomic
@@ -263,7 +264,7 @@ def download_hard_copy(
     """Download a hard copy's PDF (API): a disclosure, audited; status unchanged."""
     pdf_file = _file_of(hard_copy, number)
     _audit_open(Action.HARD_COPY_DOWNLOADED, actor, hard_copy, pdf_file, request)
-    return pdf_file, blobs.read_decrypted(pdf_file.storage_name, _key_of(hard_copy))
+    return pdf_file, blobs.read_decrypted(pdf_file.storage_name, file_key(hard_copy))
 
 
 def _audit_open(

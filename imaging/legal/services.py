@@ -200,10 +200,14 @@ def download_export(
             request=request,
             detail={"sha256": bundle.sha256, "size": bundle.size_bytes},
         )
-    key = crypto.unwrap_key(
+    return blobs.read_decrypted(bundle.storage_name, bundle_key(bundle))
+
+
+def bundle_key(bundle: ExportBundle) -> bytes:
+    """The bundle's own data key in clear, unwrapped from its row."""
+    return crypto.unwrap_key(
         bytes(bundle.wrapped_key or b""), context=bundle_context(bundle)
     )
-    return blobs.read_decrypted(bundle.storage_name, key)
 
 
 def bundle_context(bundle: ExportBundle) -> str:

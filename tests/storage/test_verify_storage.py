@@ -1,14 +1,12 @@
 """verify_storage finds every kind of storage problem, on local files and on S3."""
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import CommandError, call_command
 
 from imaging import blobs, crypto
 from imaging.models import ClinicalImage, DataKey, Derivative
@@ -17,24 +15,7 @@ from imaging.verification import Throttle
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.storage.conftest import Backend
-
-
-def _verify(*args: str) -> tuple[str, str]:
-    out, err = StringIO(), StringIO()
-    call_command("verify_storage", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
-
-
-def _verify_fails(*args: str) -> tuple[str, str]:
-    err = StringIO()
-    with pytest.raises(CommandError) as failed:
-        call_command("verify_storage", *args, stdout=StringIO(), stderr=err)
-    return str(failed.value), err.getvalue()
-
-
-def _replace(name: str, stored: bytes) -> None:
-    default_storage.delete(name)
-    assert default_storage.save(name, ContentFile(stored)) == name
+from tests.storage.verifying import damage, replace_object, verify, verify_fails
 
 
 @pytest.fixture
@@ -46,9 +27,12 @@ def photo_with_derivatives(wound_photo: ClinicalImage) -> ClinicalImage:
 def test_a_healthy_store_passes(
     backend: Backend, photo_with_derivatives: ClinicalImage
 ) -> None:
-    out, err = _verify()
+    out, err = verify()
 
-    assert "Checked 1 images and listed 3 stored objects: 0 problems." in out
+    assert (
+        "Checked 1 images, 0 hard-copy files, 0 export bundles, "
+        "3 stored objects listed: 0 problems." in out
+    )
     assert err == ""
 
 
@@ -57,7 +41,7 @@ def test_a_missing_original_is_reported_and_fails_the_run(
 ) -> None:
     default_storage.delete(photo_with_derivatives.storage_name)
 
-    summary, err = _verify_fails()
+    summary, err = verify_fails()
 
     assert f"MISSING: {photo_with_derivatives.storage_name}" in err
     assert "1 problem." in summary
@@ -68,9 +52,9 @@ def test_an_original_altered_under_its_own_key_is_reported(
 ) -> None:
     key = blobs.data_key(photo_with_derivatives.public_id)
     swapped = crypto.encrypt_bytes(jpeg_bytes(color="navy"), key)
-    _replace(photo_with_derivatives.storage_name, swapped)
+    replace_object(photo_with_derivatives.storage_name, swapped)
 
-    _, err = _verify_fails()
+    _, err = verify_fails()
 
     assert f"ALTERED: {photo_with_derivatives.storage_name}" in err
     assert photo_with_derivatives.sha256 in err
@@ -79,12 +63,9 @@ def test_an_original_altered_under_its_own_key_is_reported(
 def test_a_damaged_original_that_no_longer_decrypts_is_reported(
     backend: Backend, photo_with_derivatives: ClinicalImage
 ) -> None:
-    with default_storage.open(photo_with_derivatives.storage_name, "rb") as handle:
-        stored = bytearray(handle.read())
-    stored[-40] ^= 0xFF
-    _replace(photo_with_derivatives.storage_name, bytes(stored))
+    damage(photo_with_derivatives.storage_name)
 
-    _, err = _verify_fails()
+    _, err = verify_fails()
 
     assert f"UNDECRYPTABLE: {photo_with_derivatives.storage_name}" in err
 
@@ -96,9 +77,9 @@ def test_missing_and_altered_derivatives_are_reported(
     preview = photo_with_derivatives.derivatives.get(kind=Derivative.Kind.PREVIEW)
     default_storage.delete(thumbnail.storage_name)
     key = blobs.data_key(photo_with_derivatives.public_id)
-    _replace(preview.storage_name, crypto.encrypt_bytes(b"not the preview", key))
+    replace_object(preview.storage_name, crypto.encrypt_bytes(b"not the preview", key))
 
-    summary, err = _verify_fails()
+    summary, err = verify_fails()
 
     assert f"MISSING: {thumbnail.storage_name}: thumbnail of image" in err
     assert f"ALTERED: {preview.storage_name}: preview of image" in err
@@ -110,7 +91,7 @@ def test_an_image_whose_data_key_is_gone_is_reported(
 ) -> None:
     DataKey.objects.filter(image_public_id=photo_with_derivatives.public_id).delete()
 
-    _, err = _verify_fails()
+    _, err = verify_fails()
 
     assert f"NO_KEY: {photo_with_derivatives.storage_name}" in err
     assert "data key is gone" in err
@@ -125,7 +106,7 @@ def test_objects_that_no_record_claims_are_reported_as_orphans(
     )
     unparseable = default_storage.save("derivatives/zz/junk", ContentFile(b"?"))
 
-    summary, err = _verify_fails()
+    summary, err = verify_fails()
 
     assert f"ORPHAN: {stray}" in err
     assert f"ORPHAN: {unparseable}" in err
@@ -138,7 +119,7 @@ def test_skip_orphans_leaves_out_the_listing(
 ) -> None:
     default_storage.save("derivatives/zz/junk", ContentFile(b"?"))
 
-    out, err = _verify("--skip-orphans")
+    out, err = verify("--skip-orphans")
 
     assert "0 problems." in out
     assert err == ""
@@ -157,7 +138,7 @@ def test_after_starts_past_the_given_image(
     first, *_ = _three_photos(nurse, patient)
     default_storage.delete(first.storage_name)
 
-    out, _ = _verify("--after", str(first.pk), "--skip-orphans")
+    out, _ = verify("--after", str(first.pk), "--skip-orphans")
 
     assert "Checked 2 images" in out
 
@@ -170,12 +151,12 @@ def test_a_stopped_run_resumes_from_its_progress_file(
     progress.write_text(json.dumps({"phase": "images", "after_id": second.pk}))
     default_storage.delete(first.storage_name)
 
-    out, _ = _verify("--progress", str(progress), "--skip-orphans")
+    out, _ = verify("--progress", str(progress), "--skip-orphans")
 
     assert "Checked 1 images" in out
     # A completed run clears its resume point, so the next one starts from the top.
     assert not progress.exists()
-    _, err = _verify_fails("--progress", str(progress), "--skip-orphans")
+    _, err = verify_fails("--progress", str(progress), "--skip-orphans")
     assert f"MISSING: {first.storage_name}" in err
 
 
@@ -189,14 +170,14 @@ def test_a_resumed_listing_starts_after_the_last_name_seen(
         json.dumps({"phase": "orphans", "after_name": "derivatives/01"})
     )
 
-    _, err = _verify_fails("--progress", str(progress))
+    _, err = verify_fails("--progress", str(progress))
 
     assert f"ORPHAN: {late}" in err
     assert early not in err
 
 
 def test_a_rate_below_one_object_is_refused(backend: Backend, db: None) -> None:
-    summary, _ = _verify_fails("--rate", "0")
+    summary, _ = verify_fails("--rate", "0")
 
     assert "--rate must be a positive number" in summary
 

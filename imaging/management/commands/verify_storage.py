@@ -1,18 +1,44 @@
 """python manage.py verify_storage: every stored object present, decrypting, unaltered.
 
-Checks each active image's original and derivatives against their recorded SHA-256, then
-lists storage for objects no row claims. Exits non-zero on any problem. For millions of
-images: --rate limits object reads per second, and --progress FILE records where the run
-got to, so a stopped run resumes there (or start anywhere with --after ID).
+Checks, in phases, each active image's original and derivatives, each hard-copy PDF still
+stored and each export bundle not yet expired against their recorded SHA-256, then lists
+storage for objects no row claims. Exits non-zero on any problem. For millions of images:
+--rate limits object reads per second, and --progress FILE records the phase and the last
+row id (or, listing, the last object name) done, so a stopped run resumes there (or start
+anywhere with --after ID, an image id).
 """
 
 import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from imaging.verification import Problem, Throttle, check_images, check_orphans
+from imaging.verification import (
+    Problem,
+    Throttle,
+    check_export_bundles,
+    check_hard_copy_files,
+    check_images,
+    check_orphans,
+)
+
+
+@dataclass(frozen=True)
+class Phase:
+    check: Callable[..., Iterator[Problem]]
+    counted: str
+
+
+# The row phases in order, each resumable by row id; then "orphans", resumable by name.
+PHASES = {
+    "images": Phase(check_images, "images"),
+    "hardcopies": Phase(check_hard_copy_files, "hard-copy files"),
+    "exports": Phase(check_export_bundles, "export bundles"),
+}
+LISTED = "stored objects listed"
 
 
 class Progress:
@@ -44,7 +70,10 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Check every stored original and derivative, and report orphans both ways."
+    help = (
+        "Check every stored original, derivative, hard copy and export bundle, "
+        "and report orphans both ways."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -70,45 +99,56 @@ class Command(BaseCommand):
             raise CommandError(
                 "--rate must be a positive number of objects per second."
             )
+        self.counts = dict.fromkeys([p.counted for p in PHASES.values()] + [LISTED], 0)
         progress = Progress(options["progress"])
         if options["after"] is not None:
             progress.phase, progress.after_id = "images", options["after"]
-        problems = 0
-        images = objects = 0
-
-        def image_batch(last_id: int, count: int) -> None:
-            nonlocal images
-            images += count
-            progress.after_id = last_id
-            progress.save()
-
-        def listing_batch(last_name: str, count: int) -> None:
-            nonlocal objects
-            objects += count
-            progress.after_name = last_name
-            progress.save()
-
-        if progress.phase == "images":
-            throttle = Throttle(rate)
-            for problem in check_images(
-                after=progress.after_id, throttle=throttle, on_batch=image_batch
-            ):
-                problems += self._report(problem)
-            progress.phase, progress.after_name = "orphans", ""
-            progress.save()
+        problems = self._check_rows(progress, Throttle(rate))
         if not options["skip_orphans"]:
-            for problem in check_orphans(
-                after=progress.after_name, on_batch=listing_batch
-            ):
-                problems += self._report(problem)
+            problems += self._list_orphans(progress)
         progress.finish()
-        summary = (
-            f"Checked {images} images and listed {objects} stored objects: "
-            f"{problems} problem{'s' if problems != 1 else ''}."
-        )
+        counts = ", ".join(f"{n} {what}" for what, n in self.counts.items())
+        summary = f"Checked {counts}: {problems} problem{'s' if problems != 1 else ''}."
         if problems:
             raise CommandError(summary)
         self.stdout.write(summary)
+
+    def _check_rows(self, progress: Progress, throttle: Throttle) -> int:
+        """Each row phase from where the progress left off; the problems found."""
+        phases = list(PHASES)
+        if progress.phase not in phases:
+            return 0
+        problems = 0
+
+        def batch_done(last_id: int, count: int) -> None:
+            self.counts[PHASES[progress.phase].counted] += count
+            progress.after_id = last_id
+            progress.save()
+
+        for phase in phases[phases.index(progress.phase) :]:
+            if phase != progress.phase:
+                progress.phase, progress.after_id = phase, 0
+                progress.save()
+            for problem in PHASES[phase].check(
+                after=progress.after_id, throttle=throttle, on_batch=batch_done
+            ):
+                problems += self._report(problem)
+        # The listing starts afresh once every row is checked.
+        progress.phase, progress.after_id, progress.after_name = "orphans", 0, ""
+        progress.save()
+        return problems
+
+    def _list_orphans(self, progress: Progress) -> int:
+        problems = 0
+
+        def batch_listed(last_name: str, count: int) -> None:
+            self.counts[LISTED] += count
+            progress.after_name = last_name
+            progress.save()
+
+        for problem in check_orphans(after=progress.after_name, on_batch=batch_listed):
+            problems += self._report(problem)
+        return problems
 
     def _report(self, problem: Problem) -> int:
         self.stderr.write(problem.line())
