@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from imaging import bodysites
 from imaging.gallery import access_history, image_page_detail
 from imaging.models import Derivative
 from imaging.responses import protected_bytes, protected_stream
@@ -38,6 +39,7 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     context = {
         "image": image,
         "patient": image.patient,
+        "coded_site": bodysites.BY_CODE.get(image.body_site_code),
         "under_hold": is_under_hold(image),
         "history": list(access_history(image)) if show_history else None,
         "may_download": request.user.has_perm("imaging.download_original"),
