@@ -26,7 +26,9 @@ def make_link(desktop: Page, base_url: str) -> str:
     expect(
         desktop.get_by_role("heading", name="Take photos with your phone")
     ).to_be_visible()
-    expect(desktop.get_by_role("img", name="QR code of the capture link")).to_be_visible()
+    expect(
+        desktop.get_by_role("img", name="QR code of the capture link")
+    ).to_be_visible()
     desktop.get_by_text("Can't scan? Type the link").click()
     link = desktop.locator(".mono").inner_text().strip()
     assert link.startswith(f"{base_url}/safety/h/")
@@ -68,7 +70,7 @@ def test_pc_hands_capture_to_the_phone_and_lists_the_photo_live(
     assert patient.date_of_birth is not None
     expect(banner).to_contain_text(f"born {patient.date_of_birth:%d/%m/%Y}")
     expect(mobile.get_by_text("Patient: CITIZEN, Jane")).to_be_visible()
-    screenshot(mobile, "handoff-phone-bound")
+    screenshot(mobile, "handoff-phone-bound", full_page=False)
 
     photo = tmp_path / "IMG_0101.jpg"
     photo.write_bytes(jpeg_bytes(size=(1200, 900), color="peru"))
