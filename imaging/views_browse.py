@@ -77,9 +77,22 @@ def image_preview(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def image_original(request: HttpRequest, public_id: str) -> StreamingHttpResponse:
-    """The original's exact bytes as a download, audited."""
+def image_original(
+    request: HttpRequest, public_id: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The original's exact bytes as a download, audited.
+
+    A sensitive image is revealed (with a reason, audited) before its original can be
+    downloaded from the page: the download would otherwise bypass the blur.
+    """
     image = image_for(request.user, public_id)
+    if image.is_sensitive and not is_revealed(request, image):
+        return HttpResponse(
+            "This image is sensitive: reveal it on its page, saying why, before "
+            "downloading the original.",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     chunks = download_original(actor=request.user, image=image, request=request)  # type: ignore[arg-type]
     return protected_stream(
         chunks,

@@ -82,6 +82,8 @@ def test_sensitive_image_is_blurred_until_revealed_with_a_reason_for_the_session
     assert contrast(preview) < BLURRED
     notice = page.locator(".notice")
     expect(notice).to_contain_text("Sensitive image (intimate region)")
+    download = page.get_by_role("link", name="Download original")
+    expect(download).to_have_count(0)  # the original would bypass the blur
     reveal = page.get_by_role("button", name="Reveal for this session")
     reason = page.get_by_label("Why do you need to see it?")
 
@@ -105,6 +107,7 @@ def test_sensitive_image_is_blurred_until_revealed_with_a_reason_for_the_session
 
     expect(page.locator(".notice")).to_have_count(0)
     assert contrast(page.locator("#zoom-image")) > SHARP
+    expect(download).to_be_visible()
     screenshot(page, "sensitive-revealed")
     event = AuditEvent.objects.get(action="reveal_sensitive")
     assert event.reason == "Wound review before dressing change"
