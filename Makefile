@@ -54,6 +54,9 @@ test: install-dev system-deps
 guide: install-dev system-deps
 	$(VENV)/bin/pytest -q tests/browser
 	mkdir -p docs/guide/img && cp tests/artifacts/*.png docs/guide/img/
+	@# Every picture a guide page shows must now be there.
+	cd docs/guide && grep -oh '](img/[a-z0-9-]*\.png)' *.md | tr -d '()]' | sort -u \
+	  | xargs ls > /dev/null
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from imaging import bodysites
 from imaging.gallery import access_history, image_page_detail
 from imaging.models import Derivative
 from imaging.responses import protected_bytes, protected_stream
@@ -38,6 +39,7 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     context = {
         "image": image,
         "patient": image.patient,
+        "coded_site": bodysites.BY_CODE.get(image.body_site_code),
         "under_hold": is_under_hold(image),
         "history": list(access_history(image)) if show_history else None,
         "may_download": request.user.has_perm("imaging.download_original"),
@@ -75,9 +77,22 @@ def image_preview(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def image_original(request: HttpRequest, public_id: str) -> StreamingHttpResponse:
-    """The original's exact bytes as a download, audited."""
+def image_original(
+    request: HttpRequest, public_id: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The original's exact bytes as a download, audited.
+
+    A sensitive image is revealed (with a reason, audited) before its original can be
+    downloaded from the page: the download would otherwise bypass the blur.
+    """
     image = image_for(request.user, public_id)
+    if image.is_sensitive and not is_revealed(request, image):
+        return HttpResponse(
+            "This image is sensitive: reveal it on its page, saying why, before "
+            "downloading the original.",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     chunks = download_original(actor=request.user, image=image, request=request)  # type: ignore[arg-type]
     return protected_stream(
         chunks,

@@ -13,12 +13,19 @@ register = template.Library()
 def bodysite_picker(
     selected: str = "", field_name: str = "body_site_code"
 ) -> dict[str, Any]:
+    maps = [
+        {
+            "side": side,
+            "view": view,
+            "spots": [(s, *at) for s in SITES if (at := getattr(s, side.lower()))],
+        }
+        for side, view in (("Front", "anterior"), ("Back", "posterior"))
+    ]
     return {
         "sites": SITES,
         "selected": selected,
         "field_name": field_name,
-        "front": [s for s in SITES if s.front],
-        "back": [s for s in SITES if s.back],
+        "maps": maps,
     }
 
 

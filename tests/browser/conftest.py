@@ -5,7 +5,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    sync_playwright,
+)
 
 from tests.factories import PASSWORD
 
@@ -79,9 +85,18 @@ def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) 
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a screenshot as a test artefact (tests/artifacts/, not committed)."""
+def screenshot(
+    page: Page, name: str, *, of: Locator | None = None, full_page: bool = True
+) -> Path:
+    """Save a screenshot as a test artefact (tests/artifacts/, not committed).
+
+    `of` pictures one element (a picker, a form) instead of the page; full_page=False
+    keeps to what the screen shows (a phone's first view, not its whole scroll).
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if of is not None:
+        of.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
     return path

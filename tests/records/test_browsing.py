@@ -161,6 +161,24 @@ def test_image_page_shows_provenance_consent_hash_and_retention(
     assert event.object_id == str(shown_photo.public_id)
 
 
+def test_image_page_shows_the_coded_body_site_its_snomed_code_side_and_view(
+    nurse: User, patient: Patient
+) -> None:
+    knee = photo(
+        actor=nurse,
+        patient=patient,
+        body_site_code="72696002",
+        laterality="right",
+        view="anterior",
+    )
+    url = reverse("records:image-detail", args=[knee.public_id])
+    html = signed_in(nurse).get(url).content.decode()
+    assert "Right knee region" in html
+    assert "Knee region (SNOMED CT <code>72696002</code>)" in html
+    assert "<dt>Side</dt><dd>Right</dd>" in html
+    assert "<dt>View</dt><dd>anterior</dd>" in html
+
+
 def test_records_manager_sees_the_images_access_history(
     nurse: User, records_manager: User, shown_photo: ClinicalImage
 ) -> None:

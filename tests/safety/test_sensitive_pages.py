@@ -1,5 +1,6 @@
 """A sensitive image is served blurred to everyone until revealed with a reason."""
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -53,6 +54,30 @@ def test_the_thumbnail_is_blurred_until_revealed_and_the_reveal_is_audited(
     other = Client()
     other.force_login(nurse)
     assert other.get(url).content != stored
+
+
+def test_the_original_of_a_sensitive_image_is_downloaded_only_once_revealed(
+    nurse: User, sensitive_photo: ClinicalImage
+) -> None:
+    client = Client()
+    client.force_login(nurse)
+    page_url = f"/images/{sensitive_photo.public_id}/"
+    original = f"/images/{sensitive_photo.public_id}/original/"
+    assert "Download original" not in client.get(page_url).content.decode()
+    refused = client.get(original)
+    assert refused.status_code == 403
+    assert "reveal it on its page" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="download").exists()
+    client.post(
+        f"/safety/images/{sensitive_photo.public_id}/reveal/",
+        {"reason": "Send to the plastic surgeon"},
+    )
+    assert "Download original" in client.get(page_url).content.decode()
+    downloaded = client.get(original)
+    assert downloaded.status_code == 200
+    body = b"".join(downloaded.streaming_content)  # type: ignore[attr-defined]
+    assert hashlib.sha256(body).hexdigest() == sensitive_photo.sha256
+    assert AuditEvent.objects.filter(action="download").count() == 1
 
 
 def test_the_api_reports_the_coded_site_and_sensitivity(

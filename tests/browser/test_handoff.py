@@ -1,0 +1,140 @@
+"""A ward PC hands capture to the nurse's phone with a QR code; the PC lists arrivals live.
+
+Two contexts of one Chromium: the desktop (ward PC) and the phone (mobile viewport), each
+with its own session, as two real devices would have.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from audit.models import AuditEvent
+from imaging.models import ClinicalImage
+from records.models import Patient, Ward
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import PASSWORD, jpeg_bytes, staff_on
+
+REFUSED = "This capture link has expired, was already used, or is not yours."
+
+
+def make_link(desktop: Page, base_url: str) -> str:
+    """On the patient's page, ask for a phone link; return the link the page shows."""
+    desktop.goto(f"{base_url}/")
+    desktop.get_by_role("link", name="CITIZEN, Jane").click()
+    desktop.get_by_role("button", name="Take photos with my phone").click()
+    expect(
+        desktop.get_by_role("heading", name="Take photos with your phone")
+    ).to_be_visible()
+    expect(
+        desktop.get_by_role("img", name="QR code of the capture link")
+    ).to_be_visible()
+    desktop.get_by_text("Can't scan? Type the link").click()
+    link = desktop.locator(".mono").inner_text().strip()
+    assert link.startswith(f"{base_url}/safety/h/")
+    return link
+
+
+def sign_in_after_redirect(page: Page, username: str) -> None:
+    """The phone was sent to the sign-in page; sign in there and follow on."""
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_pc_hands_capture_to_the_phone_and_lists_the_photo_live(
+    live_server: object,
+    page: Page,
+    phone: BrowserContext,
+    nurse: User,
+    patient: Patient,
+    tmp_path: Path,
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    sign_in(page, base, "nurse")
+    link = make_link(page, base)
+    expect(page.locator(".patient-banner")).to_contain_text(f"MRN {patient.mrn}")
+    expect(page.locator("#handoff-status")).to_have_text("Waiting for the phone…")
+    screenshot(page, "handoff-qr")
+
+    mobile = phone.new_page()
+    mobile.goto(link)
+    sign_in_after_redirect(mobile, "nurse")
+    assert mobile.url.startswith(f"{base}/capture/")
+    banner = mobile.locator(".patient-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Capturing for CITIZEN, Jane")
+    expect(banner).to_contain_text(f"MRN {patient.mrn}")
+    assert patient.date_of_birth is not None
+    expect(banner).to_contain_text(f"born {patient.date_of_birth:%d/%m/%Y}")
+    expect(mobile.get_by_text("Patient: CITIZEN, Jane")).to_be_visible()
+    screenshot(mobile, "handoff-phone-bound", full_page=False)
+
+    photo = tmp_path / "IMG_0101.jpg"
+    photo.write_bytes(jpeg_bytes(size=(1200, 900), color="peru"))
+    mobile.locator("#take-photo").set_input_files(str(photo))
+    mobile.get_by_label("Search body sites").fill("forearm")
+    expect(mobile.get_by_text("Chosen: Forearm")).to_be_visible()
+    mobile.get_by_label("Side").select_option("right")
+    mobile.get_by_role("button", name="Send to the health record").click()
+    expect(mobile.locator(".receipt")).to_contain_text("Stored in the health record")
+    screenshot(mobile, "handoff-phone-receipt")
+
+    # Back on the PC, with no reload: the page polls and lists the photo.
+    arrived = page.locator("#handoff-arrivals li")
+    expect(arrived).to_have_count(1, timeout=15_000)
+    expect(arrived).to_contain_text("Photo received")
+    expect(page.locator("#handoff-status")).to_have_text("1 photo received.")
+    screenshot(page, "handoff-arrivals")
+    image = ClinicalImage.objects.get()
+    assert image.patient == patient
+    assert image.body_site == "Right forearm"
+    assert set(
+        AuditEvent.objects.filter(
+            action__in=["handoff_created", "handoff_opened"]
+        ).values_list("action", flat=True)
+    ) == {"handoff_created", "handoff_opened"}
+
+    # The same link, opened again, is refused in words the nurse can act on.
+    mobile.goto(link)
+    expect(mobile.get_by_role("heading", name="Capture link refused")).to_be_visible()
+    expect(mobile.get_by_role("alert")).to_contain_text(REFUSED)
+    expect(mobile.get_by_text("Make a new one on the computer.")).to_be_visible()
+
+
+def test_a_colleague_cannot_use_the_nurses_link_but_the_nurse_still_can(
+    live_server: object,
+    browser: Browser,
+    page: Page,
+    phone: BrowserContext,
+    nurse: User,
+    ward: Ward,
+    patient: Patient,
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    staff_on(ward, username="colleague")
+    sign_in(page, base, "nurse")
+    link = make_link(page, base)
+
+    colleagues_phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        theirs = colleagues_phone.new_page()
+        sign_in(theirs, base, "colleague")
+        theirs.goto(link)
+        expect(theirs.get_by_role("alert")).to_contain_text(REFUSED)
+        theirs.goto(f"{base}/capture/")
+        expect(theirs.locator(".patient-banner")).to_have_count(0)
+        screenshot(theirs, "handoff-refused-phone")
+    finally:
+        colleagues_phone.close()
+
+    # The refusal did not spend the link: its owner opens it as meant.
+    mobile = phone.new_page()
+    mobile.goto(link)
+    sign_in_after_redirect(mobile, "nurse")
+    expect(mobile.locator(".patient-banner")).to_contain_text("Capturing for CITIZEN")
+    assert not AuditEvent.objects.filter(
+        action="handoff_opened", actor_username="colleague"
+    ).exists()
