@@ -24,9 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from imaging.api.errors import CustodianAPIView
+from imaging.exceptions import ImagingError
 from imaging.models import ClinicalImage, Derivative
 from imaging.responses import protected_bytes, protected_stream
-from imaging.safety.sensitive import for_display
+from imaging.safety.sensitive import for_display, is_revealed, reveal_sensitive
 from imaging.selectors import derivative_of, image_for, images_visible_to
 from imaging.serializers import (
     ErrorSerializer,
@@ -195,13 +196,48 @@ class ImageDetail(CustodianAPIView):
         return Response(ImageDetailSerializer(image).data)
 
 
+REVEAL_REASON = OpenApiParameter(
+    "reason",
+    str,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "For a sensitive image only: why you need to see it unblurred. The reveal is "
+        "audited with this reason. Without it a sensitive image's preview and "
+        "thumbnail are blurred and its original is refused (403)."
+    ),
+)
+
+
+def _revealed(request: Request, image: ClinicalImage) -> bool:
+    """True unless the image is sensitive and the caller gave no reason to see it."""
+    if not image.is_sensitive or is_revealed(request._request, image):
+        return True
+    reason = request.query_params.get("reason", "")
+    if not reason.strip():
+        return False
+    try:
+        reveal_sensitive(
+            actor=_user(request), image=image, reason=reason, request=request._request
+        )
+    except ImagingError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return True
+
+
 class ImageOriginal(CustodianAPIView):
     @extend_schema(
         summary="The original's exact bytes (audited download)",
+        parameters=[REVEAL_REASON],
         responses={**BINARY, 403: ErrorSerializer},
     )
     def get(self, request: Request, image_id: UUID) -> StreamingHttpResponse:
         image = image_for(request.user, image_id)
+        if not _revealed(request, image):
+            raise PermissionDenied(
+                "This image is sensitive: say why you need it (?reason=...); "
+                "the reason is recorded."
+            )
         chunks = download_original(
             actor=_user(request), image=image, request=request._request
         )
@@ -221,6 +257,7 @@ class ImageDerivative(CustodianAPIView):
         derivative = derivative_of(image, self.kind)
         if derivative is None:
             raise Http404(f"The {self.kind} is not ready yet; try again shortly.")
+        _revealed(request, image)
         if self.kind == Derivative.Kind.PREVIEW:
             view_image(
                 actor=_user(request),
@@ -235,11 +272,19 @@ class ImageDerivative(CustodianAPIView):
         )
 
 
-@extend_schema(summary="A small JPEG for lists (no metadata)", responses=BINARY)
+@extend_schema(
+    summary="A small JPEG for lists (no metadata)",
+    parameters=[REVEAL_REASON],
+    responses=BINARY,
+)
 class ImageThumbnail(ImageDerivative):
     kind = Derivative.Kind.THUMBNAIL
 
 
-@extend_schema(summary="A screen-sized JPEG, upright, no metadata", responses=BINARY)
+@extend_schema(
+    summary="A screen-sized JPEG, upright, no metadata",
+    parameters=[REVEAL_REASON],
+    responses=BINARY,
+)
 class ImagePreview(ImageDerivative):
     kind = Derivative.Kind.PREVIEW

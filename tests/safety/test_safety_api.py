@@ -1,5 +1,8 @@
 """The safety API: hand-off links and move requests, with the same rules as the pages."""
 
+import hashlib
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
@@ -7,8 +10,10 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from imaging.safety.models import CaptureHandoff, MoveRequest
+from imaging.safety.sensitive import mark_sensitive
+from imaging.services.access import derivative_bytes
 from records.models import Patient, Ward
-from tests.factories import EncounterFactory, PatientFactory, staff_on
+from tests.factories import EncounterFactory, PatientFactory, capture, staff_on
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +76,35 @@ def test_move_request_without_reason_is_a_field_error(
     assert response.status_code == 400
     assert "reason" in response.json()
     assert not MoveRequest.objects.exists()
+
+
+def test_a_sensitive_original_needs_a_reason_over_the_api_and_the_reason_is_kept(
+    nurse: User, patient: Patient, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        image = capture(actor=nurse, patient=patient)
+    mark_sensitive(actor=nurse, image=image, sensitivity="intimate")
+    client = _client(nurse)
+    url = f"/api/images/{image.public_id}"
+    stored = derivative_bytes(image.derivatives.get(kind="preview"))
+
+    refused = client.get(f"{url}/original/")
+    assert refused.status_code == 403
+    assert "reason" in refused.json()["detail"]
+    assert client.get(f"{url}/preview/").content != stored  # blurred
+    assert not AuditEvent.objects.filter(
+        action__in=["download", "reveal_sensitive"]
+    ).exists()
+
+    reason = "Comparing with today's wound review"
+    original = client.get(f"{url}/original/", {"reason": reason})
+    assert original.status_code == 200
+    body = b"".join(original.streaming_content)  # type: ignore[attr-defined]
+    assert hashlib.sha256(body).hexdigest() == image.sha256
+    reveal = AuditEvent.objects.get(action="reveal_sensitive")
+    assert (reveal.actor, reveal.reason) == (nurse, reason)
+    # Revealed for that session only; another session says why again.
+    assert client.get(f"{url}/preview/").content == stored
+    assert _client(nurse).get(f"{url}/preview/").content != stored
+    assert _client(nurse).get(f"{url}/preview/", {"reason": reason}).content == stored
+    assert AuditEvent.objects.filter(action="reveal_sensitive").count() == 2
