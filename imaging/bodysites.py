@@ -57,6 +57,20 @@ BY_CODE = {site.code: site for site in SITES}
 CHOICES = [(site.code, site.name) for site in SITES]
 
 # SNOMED CT laterality qualifiers, for exports (FHIR bodySite.laterality).
+# How the photo was taken relative to the body: stored as the value, shown as the words.
+VIEWS = (
+    ("anterior", "Front (anterior)"),
+    ("posterior", "Back (posterior)"),
+    ("lateral", "Side (lateral)"),
+    ("close-up", "Close-up"),
+)
+
+
+def view_words(view: str) -> str:
+    """'Back (posterior)' for 'posterior'; an unknown value as it was given."""
+    return dict(VIEWS).get(view, view)
+
+
 LATERALITY_CODES = {"left": "7771000", "right": "24028007", "bilateral": "51440002"}
 
 

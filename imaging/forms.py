@@ -6,6 +6,7 @@ uses; the API's serializer validates them, so the rules live in one place.
 
 from django import forms
 
+from imaging import bodysites
 from imaging.models import ClinicalImage
 
 PURPOSE_CHOICES = [
@@ -33,13 +34,7 @@ class CaptureForm(forms.Form):
     )
     view = forms.ChoiceField(
         label="View",
-        choices=[
-            ("", "Not stated"),
-            ("anterior", "Front (anterior)"),
-            ("posterior", "Back (posterior)"),
-            ("lateral", "Side (lateral)"),
-            ("close-up", "Close-up"),
-        ],
+        choices=[("", "Not stated"), *bodysites.VIEWS],
         required=False,
     )
     sensitivity = forms.ChoiceField(

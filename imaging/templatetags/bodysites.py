@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from imaging.bodysites import SITES, describe
+from imaging.bodysites import SITES, describe, view_words
 
 register = template.Library()
 
@@ -33,3 +33,9 @@ def bodysite_picker(
 def body_site_words(code: str, laterality: str = "") -> str:
     """'Left forearm' for a coded site and its side."""
     return describe(code, laterality)
+
+
+@register.filter
+def view_label(view: str) -> str:
+    """The words for a stored view: 'Back (posterior)'."""
+    return view_words(view)

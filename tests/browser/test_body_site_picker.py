@@ -69,7 +69,7 @@ def test_nurse_searches_the_list_then_taps_the_back_of_the_knee_and_the_record_i
     site = page.locator("section", has=page.get_by_role("heading", name="Body site"))
     expect(site).to_contain_text("Knee region (SNOMED CT 72696002)")
     expect(site).to_contain_text("Right")
-    expect(site).to_contain_text("posterior")
+    expect(site).to_contain_text("Back (posterior)")
     screenshot(page, "image-page-coded-site", of=site)
     image = ClinicalImage.objects.get()
     assert (image.body_site_code, image.laterality, image.view) == (

@@ -176,7 +176,7 @@ def test_image_page_shows_the_coded_body_site_its_snomed_code_side_and_view(
     assert "Right knee region" in html
     assert "Knee region (SNOMED CT <code>72696002</code>)" in html
     assert "<dt>Side</dt><dd>Right</dd>" in html
-    assert "<dt>View</dt><dd>anterior</dd>" in html
+    assert "<dt>View</dt><dd>Front (anterior)</dd>" in html
 
 
 def test_records_manager_sees_the_images_access_history(
