@@ -2,8 +2,9 @@
 
 Two fresh databases, each migrated as docs/deployment.md §6 says, then the product run
 against them with CUSTODIAN_KEYS_DATABASE_URL set: capture (through seed_demo's own
-code), a hard copy with a key of its own, verify_storage, a disposal through the real
-services; then both databases are read back directly.
+code), a hard copy with a key of its own, a disposal through the real services that the
+key store's outage interrupts and the next run finishes, rotate_keys and verify_storage;
+both databases are read back directly after each step.
 """
 
 import base64
@@ -217,5 +218,15 @@ def test_keys_live_only_in_the_key_store_and_disposal_destroys_them_after_the_re
     assert _column(main, REGISTER) == gone
     # Both photos' keys and the copy's own key are gone; the others' keys remain.
     assert _column(keys, KEYS) == images - gone
-    # The rest still open with their keys from the key store and hash as recorded.
-    assert "0 problems" in _manage(env, "verify_storage")
+
+    # Rotation re-wraps the keys where they are; the rest then open under the new master
+    # key with their keys from the key store, and hash as recorded.
+    masters = "SELECT master_key_id FROM imaging_datakey"
+    old_id = _column(keys, masters)
+    new_master = base64.b64encode(os.urandom(32)).decode()
+    _manage({**env, "CUSTODIAN_NEW_MASTER_KEY": new_master}, "rotate_keys")
+    new_id = _column(keys, masters)
+    assert len(old_id) == len(new_id) == 1
+    assert old_id != new_id
+    rotated = {**env, "CUSTODIAN_MASTER_KEY": new_master}
+    assert "0 problems" in _manage(rotated, "verify_storage")
