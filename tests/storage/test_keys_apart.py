@@ -66,6 +66,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.db import OperationalError
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 from imaging.models import ClinicalImage
 from records.models import Encounter, Facility
@@ -89,18 +90,23 @@ with time_machine.travel(batch.effective_at + timedelta(days=1)):
         start_disposal(actor=first, batch=batch)
     except OperationalError:
         print("key store unreachable")
+ready = Client(HTTP_HOST="localhost").get("/readyz")
+print("readyz", ready.status_code, ready.json()["keys_database"])
 """
 
 # The hourly beat task, run again once the key store is back, finishes the batch.
 RESUME = """
 from datetime import timedelta
 import time_machine
+from django.test import Client
 from records.models import DisposalBatch
 from records.retention.disposal import carry_out_due_disposals
 
 batch = DisposalBatch.objects.get()
 with time_machine.travel(batch.effective_at + timedelta(days=1)):
     carry_out_due_disposals()
+ready = Client(HTTP_HOST="localhost").get("/readyz")
+print("readyz", ready.status_code, ready.json()["keys_database"])
 """
 
 TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
@@ -203,7 +209,10 @@ def test_keys_live_only_in_the_key_store_and_disposal_destroys_them_after_the_re
     assert _column(keys, KEYS) == images | copies
 
     unreachable = {**env, "CUSTODIAN_KEYS_DATABASE_URL": _with_port(keys, 1)}
-    assert "key store unreachable" in _manage(unreachable, "shell", "-c", DISPOSE)
+    said = _manage(unreachable, "shell", "-c", DISPOSE)
+    assert "key store unreachable" in said
+    # The load balancer takes a server that cannot reach its keys out of rotation.
+    assert "readyz 503 unavailable: OperationalError" in said
     # The first disposal committed with its register entry; its keys, destroyed only
     # after that commit, are still there: never a key gone without its register entry.
     interrupted = _column(main, DISPOSED)
@@ -211,7 +220,7 @@ def test_keys_live_only_in_the_key_store_and_disposal_destroys_them_after_the_re
     assert _column(main, REGISTER) == interrupted
     assert _column(keys, KEYS) == images | copies
 
-    _manage(env, "shell", "-c", RESUME)
+    assert "readyz 200 ok" in _manage(env, "shell", "-c", RESUME)
     gone = _column(main, DISPOSED)
     assert len(gone) == 2
     assert gone < images
