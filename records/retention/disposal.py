@@ -5,7 +5,7 @@ never touched again, and storage objects named in the register are removed after
 (and again on any later run), because a file deleted inside a transaction that then rolls
 back could not be brought back. Data keys kept in a database of their own (deployment.md
 §6) are destroyed the same way: after the register entry commits, and again on any later
-run, so a crash never leaves an image without its key and without its register entry.
+run, so a crash never destroys a key whose register entry did not commit.
 """
 
 from django.db import transaction
