@@ -24,6 +24,7 @@ install-dev: $(VENV)/.dev
 ## Embedded mode: SQLite, files under var/, tasks inline; demo data; http://127.0.0.1:8000
 run: install
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+	$(if $(CUSTODIAN_KEYS_DATABASE_URL),$(DEMO_ENV) $(PY) manage.py migrate --no-input --database keys)
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 

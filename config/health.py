@@ -9,8 +9,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -30,6 +31,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _check_database() -> str:
     with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return OK
+
+
+def _check_keys_database() -> str:
+    # Without its data keys no image can be stored or read (docs/deployment.md §6).
+    with connections["keys"].cursor() as cursor:
         cursor.execute("SELECT 1")
     return OK
 
@@ -61,6 +69,8 @@ CHECKS: dict[str, Callable[[], str]] = {
     "broker": _check_broker,
     "storage": _check_storage,
 }
+if "keys" in settings.DATABASES:
+    CHECKS["keys_database"] = _check_keys_database
 
 
 @require_GET

@@ -8,6 +8,7 @@ PostgreSQL, real workers and object storage with the same code.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -107,26 +108,41 @@ TEMPLATES = [
     },
 ]
 
+
+def _tuned(db: dict[str, Any], test_name: str) -> dict[str, Any]:
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE: take the write lock at BEGIN, so two writers queue instead of one
+        # failing with "database is locked" when it upgrades a read lock.
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        # Tests use a file too: an in-memory shared-cache database answers a concurrent
+        # writer "table is locked" at once instead of waiting, unlike the embedded mode.
+        db["TEST"] = {"NAME": str(DATA_DIR / test_name)}
+    else:
+        db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        db["CONN_HEALTH_CHECKS"] = True
+    return db
+
+
 # Database: SQLite in the data directory unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'custodian.sqlite3'}"
+    "default": _tuned(
+        env.db_url(
+            "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'custodian.sqlite3'}"
+        ),
+        "test-custodian.sqlite3",
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE: take the write lock at BEGIN, so two writers queue instead of one
-    # failing with "database is locked" when it upgrades a read lock.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    # Tests use a file too: an in-memory shared-cache database answers a concurrent
-    # writer "table is locked" at once instead of waiting, unlike the real embedded mode.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-custodian.sqlite3")}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The data keys in a database of their own, with short backup retention, so that a
+# disposed image's key does not outlive it in long-kept backups (docs/deployment.md §6).
+if env.str("CUSTODIAN_KEYS_DATABASE_URL", default=""):
+    DATABASES["keys"] = _tuned(
+        env.db_url("CUSTODIAN_KEYS_DATABASE_URL"), "test-custodian-keys.sqlite3"
+    )
+    DATABASE_ROUTERS = ["config.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Storage: local files under the data directory, or private S3-compatible object storage.

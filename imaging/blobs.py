@@ -6,22 +6,39 @@ copied bucket or disk reveals nothing, and destroying the key destroys every cop
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from functools import partial
 from uuid import UUID
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import router, transaction
 from django.utils import timezone
 
 from imaging import crypto
-from imaging.models import DataKey
+from imaging.models import ClinicalImage, DataKey
 
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
+def keys_database() -> str:
+    """The database alias holding DataKey: "keys" when kept apart, else "default"."""
+    return router.db_for_write(DataKey)
+
+
+def keys_apart() -> bool:
+    """True when the data keys live in a database of their own (deployment.md §6)."""
+    return keys_database() != router.db_for_write(ClinicalImage)
+
+
 def create_data_key(image_public_id: UUID) -> bytes:
-    """Make, wrap and store a fresh data key for an image; return it in clear."""
+    """Make, wrap and store a fresh data key for an image; return it in clear.
+
+    When the keys are apart the row commits at once (the keys connection is in
+    autocommit: the caller's atomic block covers only "default"), before the caller's
+    record does: a crash in between leaves an unused key, never a record without one.
+    """
     key = crypto.new_data_key()
-    DataKey.objects.create(
+    DataKey.objects.using(keys_database()).create(
         image_public_id=image_public_id,
         wrapped_key=crypto.wrap_key(key, context=str(image_public_id)),
         master_key_id=crypto.master_key_id(),
@@ -31,8 +48,39 @@ def create_data_key(image_public_id: UUID) -> bytes:
 
 def data_key(image_public_id: UUID) -> bytes:
     """The image's data key in clear; DataKey.DoesNotExist once it has been shredded."""
-    row = DataKey.objects.get(image_public_id=image_public_id)
+    row = DataKey.objects.using(keys_database()).get(image_public_id=image_public_id)
     return crypto.unwrap_key(bytes(row.wrapped_key), context=str(image_public_id))
+
+
+def _delete_data_keys(database: str, public_ids: list[UUID]) -> None:
+    DataKey.objects.using(database).filter(image_public_id__in=public_ids).delete()
+
+
+def shred_data_keys(public_ids: Iterable[UUID]) -> None:
+    """Destroy data keys (crypto-shredding), never before the caller's change commits.
+
+    In one database the keys go inside the caller's transaction. Kept apart, they go
+    once the main database has committed (at once outside a transaction): a rollback or
+    crash before then leaves the key, so callers that can be interrupted call this again
+    when they resume (records.retention.disposal).
+    """
+    ids = list(public_ids)
+    if not ids:
+        return
+    shred = partial(_delete_data_keys, keys_database(), ids)
+    if keys_apart():
+        transaction.on_commit(shred)
+    else:
+        shred()
+
+
+def discard_data_key(image_public_id: UUID) -> None:
+    """Remove a key made for a record that was then never stored (keys apart only).
+
+    In one database the failed transaction has already taken it away.
+    """
+    if keys_apart():
+        _delete_data_keys(keys_database(), [image_public_id])
 
 
 def save_encrypted(name: str, chunks: Iterable[bytes], key: bytes) -> str:

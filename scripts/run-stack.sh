@@ -45,6 +45,10 @@ PYEOF
   || { echo "Redis is not answering at $CELERY_BROKER_URL" >&2; exit 1; }
 
 "$PY" manage.py migrate --no-input
+# The data keys' own database, when one is configured (docs/deployment.md §6).
+if [ -n "${CUSTODIAN_KEYS_DATABASE_URL:-}" ]; then
+  "$PY" manage.py migrate --no-input --database keys
+fi
 export CUSTODIAN_STATIC_MANIFEST=true
 "$PY" manage.py collectstatic --no-input --verbosity 0
 # Demo users with a known password: acceptable only on a machine holding no real data.

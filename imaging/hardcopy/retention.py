@@ -4,10 +4,13 @@
   withdraws its copies that were not yet printed from the print queues.
 - printed_copy_exists(image): True when a printed (or filed) paper copy exists, which the
   disposal register must note and which must be destroyed by hand.
+- own_key_copies_of(image public id): the copies with a key of their own that showed the
+  image, whose keys disposal destroys again when it resumes.
 """
 
 from datetime import datetime
 from functools import partial
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -17,7 +20,7 @@ from django.utils import timezone
 from audit.services import Action, record_event
 from imaging import blobs
 from imaging.hardcopy.models import PENDING, HardCopy, HardCopyFile, HardCopyItem
-from imaging.models import ClinicalImage, DataKey
+from imaging.models import ClinicalImage
 
 
 def destroy_pending_hard_copies(
@@ -38,7 +41,7 @@ def destroy_pending_hard_copies(
             withdrawn += 1
         if copy.has_own_key:
             # Crypto-shred the copy as disposal shreds the image's own key.
-            DataKey.objects.filter(image_public_id=copy.public_id).delete()
+            blobs.shred_data_keys([copy.public_id])
     return withdrawn
 
 
@@ -80,3 +83,12 @@ def destroy_files(copy: HardCopy, now: datetime) -> None:
 def printed_copy_exists(image: ClinicalImage) -> bool:
     """True if a paper copy of the image was printed: it must be destroyed by hand."""
     return HardCopy.objects.filter(images=image, printed_at__isnull=False).exists()
+
+
+def own_key_copies_of(image_public_id: UUID) -> list[UUID]:
+    """Public ids of the hard copies with a key of their own that show the image."""
+    return list(
+        HardCopy.objects.filter(
+            has_own_key=True, items__image__public_id=image_public_id
+        ).values_list("public_id", flat=True)
+    )

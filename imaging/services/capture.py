@@ -327,6 +327,7 @@ def _store(
     stored_name = ""
     try:
         with transaction.atomic():
+            # The key first: kept apart, it commits at once, ahead of the image.
             key = blobs.create_data_key(image.public_id)
             stored_name = blobs.save_encrypted(
                 blobs.original_name(image.public_id, sha256), _chunks(spool), key
@@ -359,5 +360,6 @@ def _store(
             )
     except BaseException:
         blobs.discard(stored_name)
+        blobs.discard_data_key(image.public_id)
         raise
     return image

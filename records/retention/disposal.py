@@ -3,7 +3,9 @@
 Safe to run twice and resumable: items are claimed by their outcome, a disposed image is
 never touched again, and storage objects named in the register are removed after commit
 (and again on any later run), because a file deleted inside a transaction that then rolls
-back could not be brought back.
+back could not be brought back. Data keys kept in a database of their own (deployment.md
+§6) are destroyed the same way: after the register entry commits, and again on any later
+run, so a crash never destroys a key whose register entry did not commit.
 """
 
 from django.db import transaction
@@ -12,8 +14,12 @@ from django.utils import timezone
 
 from audit.services import Action, record_event
 from imaging import blobs
-from imaging.hardcopy.retention import destroy_pending_hard_copies, printed_copy_exists
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.hardcopy.retention import (
+    destroy_pending_hard_copies,
+    own_key_copies_of,
+    printed_copy_exists,
+)
+from imaging.models import ClinicalImage, Derivative
 from records.holds import is_under_hold
 from records.models import DisposalBatch, DisposalItem, DisposalRecord
 from records.retention.compute import recompute_for_facility
@@ -68,6 +74,9 @@ def _register(image: ClinicalImage, batch: DisposalBatch) -> DisposalRecord:
 
 
 def _discard(record: DisposalRecord) -> None:
+    blobs.shred_data_keys(
+        [record.image_public_id, *own_key_copies_of(record.image_public_id)]
+    )
     for name in record.storage_names:
         blobs.discard(name)
 
@@ -96,7 +105,7 @@ def dispose_item(*, item_id: int) -> str:
     # Hard copies inherit retention: unprinted ones go with the image; a printed one is
     # noted in the register entry, to be destroyed by hand from the paper record.
     destroy_pending_hard_copies(image)
-    DataKey.objects.filter(image_public_id=image.public_id).delete()
+    blobs.shred_data_keys([image.public_id])
     Derivative.objects.filter(image=image).delete()
     ClinicalImage.objects.filter(pk=image.pk).update(
         status=ClinicalImage.Status.DISPOSED, disposed_at=record.destroyed_at

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from config.logging import JsonFormatter
+from tests.config.processes import run
 
-ROOT = Path(__file__).resolve().parents[2]
 EMIT = (
     "import django, logging; django.setup(); "
     "logging.getLogger('custodian.test').warning('disk %s nearly full', 'media', "
@@ -25,15 +25,7 @@ def _emit(tmp_path: Path, log_format: str) -> subprocess.CompletedProcess[str]:
         "CUSTODIAN_LOG_FORMAT": log_format,
     }
     env.pop("DATABASE_URL", None)
-    return subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [sys.executable, "-c", EMIT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run(env, "-c", EMIT)
 
 
 def test_json_format_writes_each_record_as_one_json_line(tmp_path: Path) -> None:

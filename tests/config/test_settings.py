@@ -3,13 +3,12 @@
 import base64
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.config.processes import clean_env, run
+
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
@@ -18,49 +17,14 @@ PROBE = (
 )
 
 
-def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    keep = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            (
-                "DATABASE_URL",
-                "CELERY_",
-                "DJANGO_",
-                "CUSTODIAN_",
-                "STORAGE_BACKEND",
-                "AWS_",
-            )
-        )
-    }
-    return {
-        **keep,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CUSTODIAN_DATA_DIR": str(tmp_path / "data"),
-        **extra,
-    }
-
-
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def _probe(env: dict[str, str]) -> dict[str, object]:
-    done = _run(env, "-c", PROBE)
+    done = run(env, "-c", PROBE)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_no_variables_give_the_embedded_single_machine_mode(tmp_path: Path) -> None:
-    found = _probe(_clean_env(tmp_path))
+    found = _probe(clean_env(tmp_path))
     assert found["engine"] == "django.db.backends.sqlite3"
     assert found["name"] == str(tmp_path / "data" / "custodian.sqlite3")
     assert found["eager"] is True
@@ -71,14 +35,14 @@ def test_no_variables_give_the_embedded_single_machine_mode(tmp_path: Path) -> N
     assert len(base64.b64decode(key_file.read_text())) == 32
     assert key_file.stat().st_mode & 0o077 == 0
     first = key_file.read_text()
-    _probe(_clean_env(tmp_path))
+    _probe(clean_env(tmp_path))
     assert key_file.read_text() == first
 
 
 def test_database_url_switches_to_postgresql_and_broker_to_real_workers(
     tmp_path: Path,
 ) -> None:
-    env = _clean_env(
+    env = clean_env(
         tmp_path,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/custodian",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
@@ -92,12 +56,12 @@ def test_database_url_switches_to_postgresql_and_broker_to_real_workers(
 
 
 def test_a_deployment_without_its_master_key_refuses_to_start(tmp_path: Path) -> None:
-    env = _clean_env(
+    env = clean_env(
         tmp_path,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/custodian",
         DJANGO_SECRET_KEY="x" * 50,
     )
-    done = _run(env, "-c", PROBE)
+    done = run(env, "-c", PROBE)
     assert done.returncode != 0
     assert "CUSTODIAN_MASTER_KEY" in done.stderr
     assert not (tmp_path / "data" / "master.key").exists()
@@ -107,7 +71,7 @@ def test_a_deployment_without_its_master_key_refuses_to_start(tmp_path: Path) ->
 def test_check_deploy_is_clean_with_production_variables(
     tmp_path: Path, storage: str
 ) -> None:
-    env = _clean_env(
+    env = clean_env(
         tmp_path,
         DJANGO_DEBUG="false",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/custodian",
@@ -119,15 +83,15 @@ def test_check_deploy_is_clean_with_production_variables(
         STORAGE_BACKEND=storage,
         AWS_STORAGE_BUCKET_NAME="custodian-originals",
     )
-    done = _run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 
 
 def test_check_deploy_flags_plain_http(tmp_path: Path) -> None:
-    env = _clean_env(
+    env = clean_env(
         tmp_path, DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode()
     )
-    done = _run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode != 0
     assert "SECURE_HSTS_SECONDS" in done.stderr + done.stdout

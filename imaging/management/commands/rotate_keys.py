@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit.services import Action, record_event
 from config.security.models import SealedTOTPDevice
-from imaging import crypto
+from imaging import blobs, crypto
 from imaging.models import DataKey
 
 NEW_KEY_ENV = "CUSTODIAN_NEW_MASTER_KEY"
@@ -78,7 +78,11 @@ class Command(BaseCommand):
         rotated = self._rotate_all(
             keys, new_id, options["batch_size"], options["batches"]
         )
-        left = DataKey.objects.exclude(master_key_id=new_id).count()
+        left = (
+            DataKey.objects.using(blobs.keys_database())
+            .exclude(master_key_id=new_id)
+            .count()
+        )
         left += SealedTOTPDevice.objects.exclude(master_key_id=new_id).count()
         self.stdout.write(
             f"Re-wrapped {rotated} keys under {new_id}; {left} still under other keys."
@@ -102,11 +106,20 @@ class Command(BaseCommand):
         return done
 
 
-@transaction.atomic
 def _rotate_batch(keys: dict[str, str], new_id: str, size: int) -> int:
     """Re-wrap one batch of rows not yet under the new key; return how many."""
+    # Kept apart, the keys' transaction encloses the main one, which thus commits first
+    # with its audit event: a crash between the two at worst records a batch that the
+    # next run re-wraps (and records) again; no re-wrapping ever goes unrecorded.
+    keys_db = blobs.keys_database()
+    with transaction.atomic(using=keys_db), transaction.atomic(savepoint=False):
+        return _rotate_rows(keys, new_id, size, keys_db)
+
+
+def _rotate_rows(keys: dict[str, str], new_id: str, size: int, keys_db: str) -> int:
     rows = list(
-        DataKey.objects.select_for_update()
+        DataKey.objects.using(keys_db)
+        .select_for_update()
         .exclude(master_key_id=new_id)
         .order_by("pk")[:size]
     )
