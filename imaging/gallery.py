@@ -78,7 +78,7 @@ def gallery_page(
         # The cursor is the last image shown (a public id, never a sequential id).
         last = (
             images.filter(public_id=after).values_list("captured_at", "id").first()
-            if _is_uuid(after)
+            if is_uuid(after)
             else None
         )
         if last is not None:
@@ -100,7 +100,7 @@ def gallery_page(
     return GalleryPage(images=rows, next_cursor=cursor, filters=filters)
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         UUID(value)
     except ValueError:

@@ -39,7 +39,7 @@ from imaging.models import ClinicalImage, Derivative
 from imaging.selectors import images_visible_to
 from imaging.services.access import derivative_bytes
 from records.models import Patient
-from records.selectors import can_view_patient
+from records.selectors import can_view_patient, seen_through_break_glass
 
 PURPOSES = {"teaching": "Teaching", "publication": "Publication"}
 CONSENT_FIELD = {
@@ -268,6 +268,11 @@ def export_for_teaching(
         raise PatientNotFound("No such patient.")
     if not actor.has_perm("imaging.export_for_teaching"):
         raise PermissionDenied("Your role does not export images for teaching.")
+    if seen_through_break_glass(actor, patient):
+        raise PermissionDenied(
+            "Break-the-glass access is for this patient's care, not for teaching or "
+            "publication."
+        )
     if purpose not in PURPOSES:
         raise InvalidField("Choose teaching or publication.", field="purpose")
     zone = ZoneInfo(patient.facility.time_zone)

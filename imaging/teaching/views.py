@@ -1,5 +1,7 @@
 """The teaching/publication export page: choose images and a purpose, download the set."""
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -7,11 +9,17 @@ from django.shortcuts import render
 
 from config.reauth import require_recent_authentication
 from imaging.exceptions import ImagingError
+from imaging.gallery import is_uuid
+from imaging.models import ClinicalImage
 from imaging.responses import protected_bytes
 from imaging.selectors import images_visible_to
+from imaging.services.viewing import view_gallery
 from imaging.teaching.export import PURPOSES, export_for_teaching
 from records.models import Patient
 from records.selectors import patient_for
+
+# The newest images are listed, and any chosen on an image page however old.
+LISTED = 200
 
 
 @login_required
@@ -19,11 +27,21 @@ from records.selectors import patient_for
 @require_recent_authentication
 def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
     """GET: the form (images chosen by ?images=); POST: the ZIP, or the form with why not."""
+    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
     patient = patient_for(request.user, patient_id)
     if request.method != "POST":
-        return _page(request, patient, chosen=request.GET.getlist("images"))
+        chosen = request.GET.getlist("images")
+        images = _listed(request.user, patient, chosen)
+        # The form shows the patient's thumbnails: a page view, as the gallery's is.
+        view_gallery(
+            actor=request.user,
+            patient=patient,
+            images=images,
+            request=request,
+            filters={"page": "teaching-export"},
+        )
+        return _page(request, patient, images, chosen)
     chosen = request.POST.getlist("images")
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
     try:
         made = export_for_teaching(
             actor=request.user,
@@ -35,9 +53,11 @@ def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
         )
     except ImagingError as exc:
         flagged = {str(i.public_id) for i in getattr(exc, "images", [])}
+        images = _listed(request.user, patient, chosen)
         return _page(
             request,
             patient,
+            images,
             chosen,
             error=exc.message,
             flagged=flagged,
@@ -48,18 +68,24 @@ def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
     )
 
 
+def _listed(user: User, patient: Patient, chosen: list[str]) -> list[ClinicalImage]:
+    visible = images_visible_to(user).filter(patient=patient)
+    newest = list(visible.order_by("-captured_at", "-id")[:LISTED])
+    shown = {image.public_id for image in newest}
+    wanted = {UUID(v) for v in chosen if is_uuid(v)} - shown
+    return newest + list(visible.filter(public_id__in=wanted)) if wanted else newest
+
+
 def _page(
     request: HttpRequest,
     patient: Patient,
+    images: list[ClinicalImage],
     chosen: list[str],
     *,
     error: str = "",
     flagged: set[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    images = (
-        images_visible_to(request.user).filter(patient=patient).order_by("-captured_at")
-    )
     context = {
         "patient": patient,
         "images": images,

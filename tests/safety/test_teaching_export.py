@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from PIL import Image
 from rest_framework.authtoken.models import Token
@@ -24,6 +25,7 @@ from imaging.teaching.export import (
     SensitiveNotConfirmed,
     export_for_teaching,
 )
+from records.breakglass import request_break_glass
 from records.models import Patient
 from tests.records.browsing import photo, signed_in
 
@@ -289,3 +291,28 @@ def test_only_ward_staff_export(
     )
     assert response.status_code == 403
     assert _exports() == 0
+
+
+def test_break_the_glass_access_is_for_care_not_teaching(
+    nurse: User, outsider: User, patient: Patient
+) -> None:
+    image = _consented(nurse, patient)
+    request_break_glass(
+        actor=outsider, patient=patient, reason_code="other", reason_text="Handover"
+    )
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        export_for_teaching(
+            actor=outsider, patient=patient, image_ids=_ids(image), purpose="teaching"
+        )
+    assert AuditEvent.objects.count() == before
+
+
+def test_opening_the_form_is_recorded_as_a_view_of_the_thumbnails(
+    nurse: User, patient: Patient
+) -> None:
+    image = _consented(nurse, patient)
+    signed_in(nurse).get(f"/teaching/patients/{patient.public_id}/")
+    event = AuditEvent.objects.get(action="view_gallery")
+    assert event.detail["images"] == _ids(image)
+    assert event.detail["filters"] == {"page": "teaching-export"}
