@@ -83,6 +83,7 @@ class AuditAction(models.TextChoices):
     MFA_FAILED = "mfa_failed", "One-time code refused"
     ACCOUNT_DISABLED = "account_disabled", "Account disabled"
     REAUTHENTICATED = "reauthenticated", "Password confirmed again"
+    TEACHING_EXPORT = "teaching_export", "Exported for teaching or publication"
 
 
 def action_choices() -> list[tuple[str, str]]:

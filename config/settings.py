@@ -336,6 +336,11 @@ CUSTODIAN_HARD_COPY_PAGES_PER_FILE = env.int(
 CUSTODIAN_HARD_COPY_MAX_IMAGES = env.int("CUSTODIAN_HARD_COPY_MAX_IMAGES", default=2000)
 # Export bundles (legal matters) can be downloaded for this long, then are deleted.
 CUSTODIAN_EXPORT_EXPIRY_DAYS = env.int("CUSTODIAN_EXPORT_EXPIRY_DAYS", default=7)
+# De-identified teaching/publication sets are built in the request: at most this many
+# previews (about 0.3 MB each) in one set.
+CUSTODIAN_TEACHING_EXPORT_MAX_IMAGES = env.int(
+    "CUSTODIAN_TEACHING_EXPORT_MAX_IMAGES", default=50
+)
 # Days between the second approval of a disposal batch and its destruction (objections).
 CUSTODIAN_DISPOSAL_WAIT_DAYS = env.int("CUSTODIAN_DISPOSAL_WAIT_DAYS", default=7)
 # Uploads are streamed to a temporary file above this size rather than held in memory.

@@ -84,3 +84,9 @@ def describe(code: str, laterality: str = "") -> str:
     if site.lateral and laterality == "bilateral":
         return f"{site.name} (both sides)"
     return site.name
+
+
+def term(code: str) -> str:
+    """The site's term in the catalogue ('Forearm'), or '' for no or an unknown code."""
+    site = BY_CODE.get(code)
+    return site.name if site else ""

@@ -13,11 +13,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from audit.models import AuditEvent
+from imaging.bodysites import describe
 from imaging.models import ClinicalImage, Derivative
 from imaging.selectors import AnyUser, images_visible_to
 from records.models import Encounter, Patient
 
 PAGE_SIZE = 48
+# A gallery filter value naming a coded site rather than the words written for it.
+CODE_PREFIX = "code:"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,9 @@ class GalleryFilters:
     def as_q(self, zone: ZoneInfo) -> Q:
         """The filters as a Q; dates are the facility's local days."""
         q = Q()
-        if self.body_site:
+        if self.body_site.startswith(CODE_PREFIX):
+            q &= Q(body_site_code=self.body_site.removeprefix(CODE_PREFIX))
+        elif self.body_site:
             q &= Q(body_site=self.body_site)
         if self.encounter is not None:
             q &= Q(encounter=self.encounter)
@@ -73,7 +78,7 @@ def gallery_page(
         # The cursor is the last image shown (a public id, never a sequential id).
         last = (
             images.filter(public_id=after).values_list("captured_at", "id").first()
-            if _is_uuid(after)
+            if is_uuid(after)
             else None
         )
         if last is not None:
@@ -95,7 +100,7 @@ def gallery_page(
     return GalleryPage(images=rows, next_cursor=cursor, filters=filters)
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         UUID(value)
     except ValueError:
@@ -104,16 +109,27 @@ def _is_uuid(value: str) -> bool:
 
 
 def body_sites_of(user: AnyUser, patient: Patient) -> list[str]:
-    """The distinct body sites recorded on the patient's images, for the filter."""
-    sites = (
+    """The distinct body sites written on the patient's images, for the filter."""
+    return _distinct(user, patient, "body_site")
+
+
+def coded_sites_of(user: AnyUser, patient: Patient) -> list[tuple[str, str]]:
+    """The coded sites on the patient's images as (filter value, words), for the filter."""
+    codes = _distinct(user, patient, "body_site_code")
+    named = [(f"{CODE_PREFIX}{code}", describe(code)) for code in codes]
+    return sorted((pair for pair in named if pair[1]), key=lambda pair: pair[1])
+
+
+def _distinct(user: AnyUser, patient: Patient, field: str) -> list[str]:
+    values = (
         images_visible_to(user)
         .filter(patient=patient)
-        .exclude(body_site="")
-        .order_by("body_site")
-        .values_list("body_site", flat=True)
+        .exclude(**{field: ""})
+        .order_by(field)
+        .values_list(field, flat=True)
         .distinct()
     )
-    return list(sites[:200])
+    return list(values[:200])
 
 
 def encounters_of(patient: Patient) -> QuerySet[Encounter]:

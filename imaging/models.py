@@ -179,6 +179,10 @@ class ClinicalImage(models.Model):
             ("request_hard_copy", "Request a printed hard copy"),
             ("export_images", "Export images for a legal matter"),
             ("import_images", "Import a facility's existing folder of images"),
+            (
+                "export_for_teaching",
+                "Export de-identified images for teaching or publication",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

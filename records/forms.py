@@ -65,12 +65,22 @@ class GalleryFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, patient: Patient, body_sites: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        patient: Patient,
+        body_sites: list[str],
+        coded_sites: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Coded sites (SNOMED CT) first, then the words written (older images).
+        written = [(site, site) for site in body_sites]
+        groups: list[Any] = [("Coded sites", coded_sites)] if coded_sites else []
+        if groups and written:
+            groups.append(("As written", written))
         self.fields["body_site"].choices = [  # type: ignore[attr-defined]
             ("", "All body sites"),
-            *((site, site) for site in body_sites),
+            *(groups or written),
         ]
         self.fields["encounter"].queryset = (  # type: ignore[attr-defined]
             patient.encounters.select_related("ward").order_by("-started_at")

@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imaging.capture_image",
         "imaging.download_original",
         "imaging.request_hard_copy",
+        "imaging.export_for_teaching",
     ],
     Role.RECORDS_MANAGER: [
         "records.view_patient",

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Action, record_event
-from imaging import blobs
+from imaging import blobs, bodysites
 from imaging.hardcopy import pdf
 from imaging.hardcopy.models import HardCopy, HardCopyFile, HardCopyItem
 from imaging.hardcopy.pictures import Picture, prepare
@@ -69,6 +69,18 @@ def _person(user: object | None, fallback: str = "") -> str:
     return str(full or user)
 
 
+def site_lines(image: ClinicalImage) -> list[str]:
+    """The coded site (term and SNOMED CT code), laterality and view; free text as a note."""
+    term = bodysites.term(image.body_site_code)
+    side = image.get_laterality_display() or "not recorded"
+    details = f"Laterality: {side}; view: {image.view or 'not recorded'}"
+    if not term:
+        # Older images have only the words: they are the site, so they come first.
+        return [f"Body site (not coded): {image.body_site or 'not recorded'}", details]
+    note = f"; note: {image.body_site}" if image.body_site else ""
+    return [f"Body site: {term} (SNOMED CT {image.body_site_code})", details + note]
+
+
 def image_lines(image: ClinicalImage, zone: str) -> list[str]:
     """The words printed beside an image: identity, provenance, clinical, consent."""
     purposes = ", ".join(image.consent_purposes) or "none recorded"
@@ -78,8 +90,7 @@ def image_lines(image: ClinicalImage, zone: str) -> list[str]:
         f"Mode: {image.get_capture_mode_display()}; device: {image.device or 'not recorded'}",
         f"Uploaded by {_person(image.uploaded_by)} on "
         f"{local_time(image.uploaded_at, zone)} ({image.get_upload_channel_display()})",
-        f"Body site: {image.body_site or 'not recorded'}; laterality: "
-        f"{image.get_laterality_display() or 'not recorded'}",
+        *site_lines(image),
         f"Consent: {image.get_consent_kind_display()} (purposes: {purposes})",
     ]
 

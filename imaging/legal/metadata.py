@@ -3,6 +3,7 @@
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from imaging import bodysites
 from imaging.legal.disposals import disposal_entry
 from imaging.models import ClinicalImage
 from imaging.validation import EXTENSIONS
@@ -27,8 +28,11 @@ METADATA_FIELDS = (
     "uploaded_at",
     "upload_channel",
     "original_filename",
+    "body_site_code",
+    "body_site_term",
     "body_site",
     "laterality",
+    "laterality_code",
     "view",
     "consent_kind",
     "consent_purposes",
@@ -53,6 +57,9 @@ def rendered_path(document_id: str) -> str:
 
 
 def title_of(image: ClinicalImage) -> str:
+    coded = bodysites.describe(image.body_site_code, image.laterality)
+    if coded:
+        return f"Clinical photograph: {coded}"
     site = image.body_site or "site not recorded"
     side = f" ({image.get_laterality_display().lower()})" if image.laterality else ""
     return f"Clinical photograph: {site}{side}"
@@ -87,8 +94,12 @@ def describe(document_id: str, image: ClinicalImage) -> dict[str, Any]:
         "uploaded_at": image.uploaded_at.isoformat(),
         "upload_channel": image.upload_channel,
         "original_filename": image.original_filename,
+        "body_site_code": image.body_site_code,
+        "body_site_term": bodysites.term(image.body_site_code),
+        # The free-text words, kept beside the code as a note.
         "body_site": image.body_site,
         "laterality": image.laterality,
+        "laterality_code": bodysites.LATERALITY_CODES.get(image.laterality, ""),
         "view": image.view,
         "consent_kind": image.get_consent_kind_display(),
         "consent_purposes": ",".join(image.consent_purposes),

@@ -4,7 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from imaging.gallery import GalleryFilters, body_sites_of, gallery_page
+from imaging.gallery import (
+    GalleryFilters,
+    body_sites_of,
+    coded_sites_of,
+    gallery_page,
+)
 from imaging.services.viewing import view_gallery
 from records.forms import GalleryFilterForm, PatientSearchForm
 from records.permissions import may_break_glass
@@ -43,6 +48,7 @@ def patient_gallery(request: HttpRequest, public_id: str) -> HttpResponse:
         request.GET,
         patient=patient,
         body_sites=body_sites_of(request.user, patient),
+        coded_sites=coded_sites_of(request.user, patient),
     )
     filters = GalleryFilters(**form.cleaned_data) if form.is_valid() else None
     page = gallery_page(

@@ -56,7 +56,9 @@ def _image() -> ClinicalImage:
         uploaded_at=FIXED,
         upload_channel="web",
         body_site="Left forearm",
+        body_site_code="14975008",
         laterality="left",
+        view="Anterior",
         consent_kind="written",
         consent_for_teaching=True,
     )

@@ -21,6 +21,8 @@ def second_photo(nurse: User, patient: Patient) -> ClinicalImage:
         patient=patient,
         data=jpeg_bytes((800, 600), color="navy"),
         body_site="Sacrum",
+        body_site_code="26947005",
+        view="Posterior",
         note="Pressure injury,\nstage 2",
     )
 

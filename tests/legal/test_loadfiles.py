@@ -37,6 +37,12 @@ def test_the_dat_uses_the_concordance_delimiters_and_references_real_files(
         assert native in files
         assert rendered in files
         assert record["BEGDOC"] == record["ENDDOC"]
+    coded = dict(zip(header, rows[1], strict=True))
+    assert (coded["BODYSITE_CODE"], coded["BODYSITE"], coded["VIEW"]) == (
+        "26947005",
+        "Sacral region",
+        "Posterior",
+    )
 
 
 def test_a_newline_in_a_value_becomes_the_registered_sign() -> None:
@@ -68,6 +74,13 @@ def test_metadata_lists_provenance_consent_and_the_list_of_documents(
     _, files = _bag(bundle_zip)
     rows = list(csv.DictReader(io.StringIO(files["data/metadata.csv"].decode())))
     assert rows[0]["body_site"] == "Left forearm"
+    assert rows[0]["body_site_code"] == ""
+    coded = rows[1]
+    assert coded["body_site_code"] == "26947005"
+    assert coded["body_site_term"] == "Sacral region"
+    assert coded["body_site"] == "Sacrum"  # the free text stays, as a note
+    assert coded["view"] == "Posterior"
+    assert coded["title"] == "Clinical photograph: Sacral region"
     assert rows[0]["consent_kind"] == "Verbal"
     assert rows[0]["under_legal_hold"] == "yes"
     assert rows[0]["uploaded_by"] == "nurse"

@@ -503,6 +503,33 @@ EXPECTED |= {
     ),
 }
 
+# Teaching/publication exports (issue 11): ward staff of the patient's ward only; others
+# are refused (403) on the page, the API answers 404 first for a patient one may not see.
+# A POST without images is a 400 that writes nothing.
+TEACHERS = {"nurse": (200, 404, 404), "outsider": (404, 200, 404)}
+TEACHING_API: dict[str, Answer] = PATIENT_RECORD | {
+    "nurse": (400, 404, 404),
+    "outsider": (404, 400, 404),
+    "records_manager": (403, 403, 404),
+    "privacy_officer": (403, 403, 404),
+    "anonymous": 401,
+}
+EXPECTED |= {
+    "teaching:export": (
+        Row(only(TEACHERS), target="patient", kwarg="patient_id"),
+        Row(
+            only({role: _status(answer, 400) for role, answer in TEACHERS.items()}),
+            target="photographed",
+            kwarg="patient_id",
+            method="POST",
+            data={"purpose": "teaching"},
+        ),
+    ),
+    "teaching-api:export": (
+        Row(TEACHING_API, target="photographed", kwarg="patient_id", method="POST"),
+    ),
+}
+
 # Sign-in flows (issue 9): every signed-in user manages their own authentication.
 EXPECTED |= {
     "auth:token": (Row(everyone(400), method="POST"),),

@@ -94,6 +94,34 @@ def test_gallery_filters_by_body_site_and_capture_mode(
     assert str(knee.public_id) not in html
 
 
+def test_gallery_offers_and_filters_by_coded_body_site(
+    nurse: User, patient: Patient
+) -> None:
+    left = photo(
+        actor=nurse, patient=patient, body_site_code="14975008", laterality="left"
+    )
+    right = photo(
+        actor=nurse,
+        patient=patient,
+        n=1,
+        body_site="R forearm, ulnar side",
+        body_site_code="14975008",
+        laterality="right",
+    )
+    heel = photo(actor=nurse, patient=patient, n=2, body_site="Left heel")
+    client = signed_in(nurse)
+    html = client.get(gallery_url(patient)).content.decode()
+    assert '<optgroup label="Coded sites">' in html
+    assert '<option value="code:14975008">Forearm</option>' in html
+    assert '<option value="Left heel">Left heel</option>' in html
+    html = client.get(
+        gallery_url(patient), {"body_site": "code:14975008"}
+    ).content.decode()
+    assert str(left.public_id) in html
+    assert str(right.public_id) in html
+    assert str(heel.public_id) not in html
+
+
 def test_gallery_filters_by_encounter_and_date_range(
     nurse: User, patient: Patient
 ) -> None:

@@ -1,0 +1,1 @@
+"""De-identified exports for teaching and publication (issue 11)."""
