@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imaging', '0006_clinical_safety'),
+        ('imaging', '0007_teaching_export_permission'),
         ('records', '0008_facility_wristband_scan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
