@@ -3,6 +3,8 @@
 Three kinds of row claim objects: active images (original and derivatives), hard-copy
 files not yet destroyed (the PDF, under its copy's own key or its one image's), and
 export bundles not yet expired (the zip, under the key wrapped on the bundle's row).
+The data keys are checked too: a disposed image's (or its copies') key that survives
+means crypto-shredding did not finish; a key no image or copy uses is an orphan.
 Objects that are legitimately gone (a disposed image, a destroyed hard-copy file, an
 expired bundle) have no row claiming them any more, so they are neither checked nor
 missed; an object left behind by one of them is an orphan.
@@ -27,7 +29,7 @@ from django.db.models import Model, QuerySet
 
 from imaging import blobs
 from imaging.crypto import DecryptionError
-from imaging.hardcopy.models import HardCopyFile
+from imaging.hardcopy.models import HardCopy, HardCopyFile
 from imaging.hardcopy.services import file_key
 from imaging.legal.services import bundle_key
 from imaging.models import ClinicalImage, DataKey, Derivative, ExportBundle
@@ -217,6 +219,54 @@ def check_export_bundles(
             throttle,
         ),
     )
+
+
+def _key_problems(keys: list[DataKey]) -> Iterator[Problem]:
+    """Keys that should be gone (disposal not finished) or that nothing uses."""
+    ids = [key.image_public_id for key in keys]
+    images = dict(
+        ClinicalImage.objects.filter(public_id__in=ids).values_list(
+            "public_id", "status"
+        )
+    )
+    copies = HardCopy.objects.filter(public_id__in=ids, has_own_key=True)
+    copy_ids = set(copies.values_list("public_id", flat=True))
+    # A copy of several images is shredded with the first of them to be disposed.
+    shredded_copies = set(
+        copies.filter(items__image__status=ClinicalImage.Status.DISPOSED).values_list(
+            "public_id", flat=True
+        )
+    )
+    for key in keys:
+        public_id = key.image_public_id
+        if images.get(public_id) == ClinicalImage.Status.DISPOSED or (
+            public_id in shredded_copies
+        ):
+            yield Problem(
+                "unshredded",
+                f"data key {public_id}",
+                "disposed, but its key survives, so its objects can still be read: "
+                "run the disposal again (sweep_retention carries it out) to finish",
+            )
+        elif public_id not in images and public_id not in copy_ids:
+            yield Problem(
+                "orphan_key",
+                f"data key {public_id}",
+                "no image or hard copy uses it (an upload interrupted before its record)",
+            )
+
+
+def check_data_keys(
+    *, after: int, throttle: Throttle, on_batch: OnBatch
+) -> Iterator[Problem]:
+    """Every data key, in id order: none left of a disposal, none without a user.
+
+    Reads rows only (no objects), so the throttle does not apply.
+    """
+    for batch in _batches(
+        DataKey.objects.only("pk", "image_public_id"), after, on_batch
+    ):
+        yield from _key_problems(batch)
 
 
 def _walk_s3(storage: Any, prefix: str, after: str) -> Iterator[str]:

@@ -1,12 +1,14 @@
 """verify_storage finds every kind of storage problem, on local files and on S3."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from imaging import blobs, crypto
 from imaging.models import ClinicalImage, DataKey, Derivative
@@ -30,7 +32,7 @@ def test_a_healthy_store_passes(
     out, err = verify()
 
     assert (
-        "Checked 1 images, 0 hard-copy files, 0 export bundles, "
+        "Checked 1 images, 0 hard-copy files, 0 export bundles, 1 data keys, "
         "3 stored objects listed: 0 problems." in out
     )
     assert err == ""
@@ -95,6 +97,35 @@ def test_an_image_whose_data_key_is_gone_is_reported(
 
     assert f"NO_KEY: {photo_with_derivatives.storage_name}" in err
     assert "data key is gone" in err
+
+
+def test_a_disposed_image_whose_key_survives_is_reported(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    # As if a disposal committed but died before shredding the key (keys kept apart).
+    ClinicalImage.objects.filter(pk=photo_with_derivatives.pk).update(
+        status=ClinicalImage.Status.DISPOSED, disposed_at=timezone.now()
+    )
+
+    summary, err = verify_fails("--skip-orphans")
+
+    assert f"UNSHREDDED: data key {photo_with_derivatives.public_id}" in err
+    assert "run the disposal again" in err
+    assert "1 problem." in summary
+
+
+def test_a_key_that_nothing_uses_is_an_orphan(
+    backend: Backend, photo_with_derivatives: ClinicalImage
+) -> None:
+    unused = uuid.uuid4()
+    blobs.create_data_key(unused)
+
+    summary, err = verify_fails("--skip-orphans")
+
+    assert f"ORPHAN_KEY: data key {unused}" in err
+    assert str(photo_with_derivatives.public_id) not in err
+    assert "2 data keys" in summary
+    assert "1 problem." in summary
 
 
 def test_objects_that_no_record_claims_are_reported_as_orphans(

@@ -1,8 +1,9 @@
 """python manage.py verify_storage: every stored object present, decrypting, unaltered.
 
 Checks, in phases, each active image's original and derivatives, each hard-copy PDF still
-stored and each export bundle not yet expired against their recorded SHA-256, then lists
-storage for objects no row claims. Exits non-zero on any problem. For millions of images:
+stored and each export bundle not yet expired against their recorded SHA-256, then every
+data key (none may survive a disposal; none may be unused), then lists storage for
+objects no row claims. Exits non-zero on any problem. For millions of images:
 --rate limits object reads per second, and --progress FILE records the phase and the last
 row id (or, listing, the last object name) done, so a stopped run resumes there (or start
 anywhere with --after ID, an image id).
@@ -19,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from imaging.verification import (
     Problem,
     Throttle,
+    check_data_keys,
     check_export_bundles,
     check_hard_copy_files,
     check_images,
@@ -37,6 +39,7 @@ PHASES = {
     "images": Phase(check_images, "images"),
     "hardcopies": Phase(check_hard_copy_files, "hard-copy files"),
     "exports": Phase(check_export_bundles, "export bundles"),
+    "keys": Phase(check_data_keys, "data keys"),
 }
 LISTED = "stored objects listed"
 
