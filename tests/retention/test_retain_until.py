@@ -133,3 +133,21 @@ def test_the_presets_cover_every_jurisdiction_and_ask_to_be_verified(db: None) -
     assert all(rule.needs_verification for rule in presets)
     assert presets.filter(citation__contains="HRIPA 2002 s25", years=25).exists()
     assert presets.filter(citation__contains="QDAN 683", trigger="indefinite").exists()
+
+
+def test_a_recompute_writes_only_the_images_whose_date_or_reason_changes(
+    nsw_facility: Facility, ward: Ward, nurse: User, nsw_rules: list[RetentionRule]
+) -> None:
+    adult = patient_seen(ward, born=date(1970, 1, 1), last_seen=date(2020, 5, 1))
+    unknown_age = patient_seen(ward, born=None, last_seen=date(2020, 5, 1))
+    dated = photo_of(nurse, adult, date(2020, 4, 30))
+    kept = photo_of(nurse, unknown_age, date(2020, 4, 30))
+    assert recompute_retention() == 2
+    first = _recomputed(dated).retention_computed_at
+    # Nothing changed: nothing is rewritten, whether the date is set or null.
+    assert recompute_retention() == 0
+    assert _recomputed(dated).retention_computed_at == first
+    Patient.objects.filter(pk=unknown_age.pk).update(date_of_birth=date(1980, 1, 1))
+    assert recompute_retention() == 1
+    assert _recomputed(kept).retain_until == date(2027, 5, 1)
+    assert _recomputed(dated).retention_computed_at == first
