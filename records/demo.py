@@ -20,6 +20,7 @@ from records.models import (
     Ward,
 )
 from records.roles import Role
+from records.rolesync import ensure_roles
 
 DEMO_PASSWORD = "custodian-demo"  # noqa: S105 - documented demo credential, debug only
 
@@ -186,6 +187,7 @@ def ensure_facilities() -> dict[tuple[str, str], Ward]:
 
 def ensure_users(wards: dict[tuple[str, str], Ward]) -> dict[str, User]:
     """Create the demo users with their roles, wards and facilities."""
+    ensure_roles()  # migrations make the groups; a flushed database may have lost them
     users: dict[str, User] = {}
     for spec in USERS:
         user, created = User.objects.get_or_create(

@@ -3,7 +3,7 @@
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
@@ -97,3 +97,11 @@ def test_every_demo_user_can_sign_in_to_their_home_page(client: Any) -> None:
         assert home.status_code == 200
         assert "Welcome" in home.content.decode()
         client.post("/accounts/logout/")
+
+
+def test_seed_demo_works_on_a_database_that_lost_its_role_groups() -> None:
+    # A restored or flushed database may lack the groups the migrations made.
+    Group.objects.all().delete()
+    call_command("seed_demo", "--force")
+    for username, role in DEMO_USERS.items():
+        assert has_role(User.objects.get(username=username), role)

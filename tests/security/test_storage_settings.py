@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from tests.config.test_settings import _clean_env, _run
+from tests.config.processes import clean_env, run
 
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
@@ -14,10 +14,10 @@ PROBE = (
 def test_s3_objects_are_private_and_reached_only_through_short_signed_urls(
     tmp_path: Path,
 ) -> None:
-    env = _clean_env(
+    env = clean_env(
         tmp_path, STORAGE_BACKEND="s3", AWS_STORAGE_BUCKET_NAME="custodian-originals"
     )
-    done = _run(env, "-c", PROBE)
+    done = run(env, "-c", PROBE)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     options = found["storage"]["OPTIONS"]
@@ -31,7 +31,7 @@ def test_s3_objects_are_private_and_reached_only_through_short_signed_urls(
 
 
 def test_local_files_are_readable_by_the_service_account_alone(tmp_path: Path) -> None:
-    done = _run(_clean_env(tmp_path), "-c", PROBE)
+    done = run(clean_env(tmp_path), "-c", PROBE)
     options = json.loads(done.stdout.strip().splitlines()[-1])["storage"]["OPTIONS"]
     assert options["file_permissions_mode"] == 0o600
     assert options["directory_permissions_mode"] == 0o700
