@@ -108,7 +108,8 @@ INSERT INTO imaging_clinicalimage
     (public_id, patient_id, encounter_id, status, storage_name, sha256, size_bytes,
      content_type, width, height, original_filename, captured_at, captured_by_id,
      captured_by_name, capture_mode, device, uploaded_by_id, uploaded_at, upload_channel,
-     idempotency_key, body_site, laterality, view, note, consent_kind, consent_for_care,
+     idempotency_key, body_site, body_site_code, laterality, view, sensitivity, note,
+     consent_kind, consent_for_care,
      consent_for_teaching, consent_for_publication, consent_recorded_by_id, retain_until,
      retention_basis, retention_computed_at, disposed_at)
 SELECT gen_random_uuid(), pick.patient_id, NULL, 'active',
@@ -118,8 +119,11 @@ SELECT gen_random_uuid(), pick.patient_id, NULL, 'active',
               'other'])[1 + i %% 5],
        'Bench phone', %(user)s, pick.captured_at + interval '1 hour', 'api', '',
        (ARRAY['Left forearm','Right shin','Sacrum','Left heel','Abdomen'])[1 + i %% 5],
+       (ARRAY['14975008','30021000','26947005','76853006','113345001'])[1 + i %% 5],
        (ARRAY['left','right','midline','left','midline'])[1 + i %% 5],
-       '', '', 'verbal', true, i %% 3 = 0, false, %(user)s,
+       (ARRAY['anterior','anterior','posterior','posterior','anterior'])[1 + i %% 5],
+       CASE WHEN i %% 50 = 0 THEN 'intimate' ELSE '' END,
+       '', 'verbal', true, i %% 3 = 0, false, %(user)s,
        (pick.captured_at + interval '7 years')::date - (i %% 4000),
        'Bench: 7 years after capture', now(), NULL
 FROM generate_series(1, %(n)s) AS i
