@@ -114,6 +114,21 @@ class ImageUploadSerializer(serializers.Serializer[Any]):
         return purposes
 
 
+class ImageListFilterSerializer(serializers.Serializer[Any]):
+    """What a patient's image list may be narrowed by; an unknown value is a 400."""
+
+    body_site_code = serializers.ChoiceField(
+        choices=bodysites.CHOICES,
+        required=False,
+        help_text="Only images of this SNOMED CT body structure.",
+    )
+    laterality = serializers.ChoiceField(
+        choices=ClinicalImage.Laterality.choices,
+        required=False,
+        help_text="Only images of this side.",
+    )
+
+
 class PageUploadSerializer(ImageUploadSerializer):
     """The capture page may leave captured_at blank: EXIF DateTimeOriginal, else now."""
 

@@ -32,6 +32,7 @@ from imaging.selectors import derivative_of, image_for, images_visible_to
 from imaging.serializers import (
     ErrorSerializer,
     ImageDetailSerializer,
+    ImageListFilterSerializer,
     ImageSerializer,
     ImageUploadSerializer,
     ReceiptSerializer,
@@ -123,13 +124,18 @@ class PatientImages(CustodianAPIView):
             ),
             404: ErrorSerializer,
         },
-        parameters=[OpenApiParameter("cursor", str, description="From next/previous.")],
+        parameters=[
+            ImageListFilterSerializer,
+            OpenApiParameter("cursor", str, description="From next/previous."),
+        ],
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
         patient = _patient_for(request.user, patient_id)
+        filters = ImageListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         images: QuerySet[ClinicalImage] = (
             images_visible_to(request.user)
-            .filter(patient=patient)
+            .filter(patient=patient, **filters.validated_data)
             .select_related("patient", "captured_by", "uploaded_by")
         )
         paginator = ImagePagination()

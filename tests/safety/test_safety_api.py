@@ -13,7 +13,13 @@ from imaging.safety.models import CaptureHandoff, MoveRequest
 from imaging.safety.sensitive import mark_sensitive
 from imaging.services.access import derivative_bytes
 from records.models import Patient, Ward
-from tests.factories import EncounterFactory, PatientFactory, capture, staff_on
+from tests.factories import (
+    EncounterFactory,
+    PatientFactory,
+    capture,
+    jpeg_bytes,
+    staff_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +114,34 @@ def test_a_sensitive_original_needs_a_reason_over_the_api_and_the_reason_is_kept
     assert _client(nurse).get(f"{url}/preview/").content != stored
     assert _client(nurse).get(f"{url}/preview/", {"reason": reason}).content == stored
     assert AuditEvent.objects.filter(action="reveal_sensitive").count() == 2
+
+
+def test_the_image_list_narrows_by_coded_body_site_and_side(
+    nurse: User, patient: Patient
+) -> None:
+    heel = capture(
+        actor=nurse,
+        patient=patient,
+        data=jpeg_bytes(color="tan"),
+        body_site_code="76853006",
+        laterality="left",
+    )
+    capture(
+        actor=nurse,
+        patient=patient,
+        data=jpeg_bytes(color="navy"),
+        body_site_code="76853006",
+        laterality="right",
+    )
+    capture(actor=nurse, patient=patient, data=jpeg_bytes(color="plum"))
+    url = f"/api/patients/{patient.public_id}/images/"
+    client = _client(nurse)
+
+    heels = client.get(url, {"body_site_code": "76853006"}).json()["results"]
+    left = client.get(url, {"body_site_code": "76853006", "laterality": "left"})
+
+    assert len(heels) == 2
+    assert [row["id"] for row in left.json()["results"]] == [str(heel.public_id)]
+    unknown = client.get(url, {"body_site_code": "heel"})
+    assert unknown.status_code == 400
+    assert "body_site_code" in unknown.json()
