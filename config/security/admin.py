@@ -13,6 +13,8 @@ from config.security.models import SealedTOTPDevice
 
 class CustodianUserAdmin(UserAdmin[User]):
     actions = ["disable_accounts"]
+    # Whether an account is disabled is what an administrator checks first.
+    list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
 
     @admin.action(description="Disable and sign out everywhere", permissions=["change"])
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
