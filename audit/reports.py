@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from uuid import UUID
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -78,13 +79,23 @@ def _labels() -> dict[str, str]:
     return {str(value): str(label) for value, label in AuditAction.choices}
 
 
+def _kind(object_type: str) -> str:
+    """'Clinical image' for 'imaging.clinicalimage': the model's own name, in words."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name).capitalize()
+
+
 def rows(events: Iterable[AuditEvent], zone: tzinfo) -> Iterator[ReportRow]:
     """The events as report rows, times in the given zone, streamed in batches."""
     labels = _labels()
     if isinstance(events, QuerySet):
         events = events.iterator(chunk_size=2000)
     for event in events:
-        record = f"{event.object_type} {event.object_id}".strip()
+        kind = _kind(event.object_type) if event.object_type else ""
+        record = f"{kind} {event.object_id}".strip()
         yield ReportRow(
             sequence=event.sequence,
             when=timezone.localtime(event.occurred_at, zone).strftime(

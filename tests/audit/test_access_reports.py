@@ -85,6 +85,8 @@ def test_the_csv_export_lists_every_access_and_defuses_formulas(
     assert actions[:2] == ["Uploaded", "Downloaded original"]
     assert "Access report produced" in actions
     assert "'=HYPERLINK(evil)" in [row["Reason"] for row in table]
+    photo = accessed.images.get()
+    assert table[0]["Record"] == f"Clinical image {photo.public_id}"
 
 
 def test_a_long_pdf_export_runs_over_several_pages(
