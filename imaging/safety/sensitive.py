@@ -21,6 +21,7 @@ def mark_sensitive(
     actor: User,
     image: ClinicalImage,
     sensitivity: str,
+    reason: str = "",
     request: HttpRequest | None = None,
 ) -> ClinicalImage:
     """Set (or clear, with an empty value) an image's sensitivity, audited."""
@@ -28,6 +29,8 @@ def mark_sensitive(
         raise PatientNotFound("No such image.")
     if sensitivity and sensitivity not in ClinicalImage.Sensitivity.values:
         raise InvalidField("Unknown sensitivity.", field="sensitivity")
+    if image.is_sensitive and not sensitivity:
+        _check_may_clear(image=image, reason=reason, request=request)
     before = image.sensitivity
     image.sensitivity = sensitivity
     image.save(update_fields=["sensitivity"])
@@ -37,9 +40,27 @@ def mark_sensitive(
         target=image,
         patient=image.patient,
         request=request,
+        reason=reason.strip(),
         detail={"field": "sensitivity", "from": before, "to": sensitivity},
     )
     return image
+
+
+def _check_may_clear(
+    *, image: ClinicalImage, reason: str, request: HttpRequest | None
+) -> None:
+    # Clearing unblurs the image for everyone, so it must not be a way round revealing
+    # with a reason: the user has to have seen it (revealed, this session) and say why.
+    if request is None or not is_revealed(request, image):
+        raise InvalidField(
+            "Reveal the image first: you need to see it to judge it is not sensitive.",
+            field="sensitivity",
+        )
+    if not reason.strip():
+        raise InvalidField(
+            "Say why the image is not sensitive: it will be shown unblurred to everyone.",
+            field="reason",
+        )
 
 
 @transaction.atomic

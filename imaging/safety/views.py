@@ -170,6 +170,7 @@ def set_sensitivity(request: HttpRequest, image_id: str) -> HttpResponse:
         sensitive.mark_sensitive,
         "Sensitivity recorded.",
         sensitivity=chosen,
+        reason=request.POST.get("reason", ""),
     )
 
 

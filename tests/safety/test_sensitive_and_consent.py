@@ -86,3 +86,47 @@ def test_care_consent_cannot_be_withdrawn(
     assert wound_photo.consent_for_care
     assert wound_photo.consent_withdrawn_at is None
     assert "kept for as long as the law requires" in CARE_EXPLANATION
+
+
+def test_clearing_sensitivity_needs_the_image_seen_and_a_reason(
+    nurse: User, wound_photo: ClinicalImage
+) -> None:
+    mark_sensitive(actor=nurse, image=wound_photo, sensitivity="intimate")
+    request = _request(nurse)
+    with pytest.raises(InvalidField, match="Reveal the image first"):
+        mark_sensitive(
+            actor=nurse,
+            image=wound_photo,
+            sensitivity="",
+            reason="A knee",
+            request=request,
+        )
+    reveal_sensitive(actor=nurse, image=wound_photo, reason="Review", request=request)
+    with pytest.raises(InvalidField, match="Say why"):
+        mark_sensitive(
+            actor=nurse, image=wound_photo, sensitivity="", reason=" ", request=request
+        )
+    wound_photo.refresh_from_db()
+    assert wound_photo.sensitivity == "intimate"
+    assert AuditEvent.objects.filter(action="edit").count() == 1  # the marking only
+    mark_sensitive(
+        actor=nurse,
+        image=wound_photo,
+        sensitivity="",
+        reason="Coded by mistake: it is the knee",
+        request=request,
+    )
+    wound_photo.refresh_from_db()
+    assert not wound_photo.is_sensitive
+    cleared = AuditEvent.objects.filter(action="edit").latest("sequence")
+    assert cleared.reason == "Coded by mistake: it is the knee"
+    assert cleared.detail == {"field": "sensitivity", "from": "intimate", "to": ""}
+
+
+def test_changing_the_kind_of_sensitivity_needs_no_reason(
+    nurse: User, wound_photo: ClinicalImage
+) -> None:
+    mark_sensitive(actor=nurse, image=wound_photo, sensitivity="intimate")
+    mark_sensitive(actor=nurse, image=wound_photo, sensitivity="forensic")
+    wound_photo.refresh_from_db()
+    assert wound_photo.sensitivity == "forensic"

@@ -121,3 +121,26 @@ def test_the_image_page_says_which_consent_there_is_to_withdraw(
     assert 'value="teaching">' in page
     assert 'value="publication" disabled> Publication (no consent on record)' in page
     assert "Consent for the clinical record itself cannot be withdrawn" in page
+
+
+def test_the_image_page_clears_sensitivity_only_after_a_reveal_and_with_a_reason(
+    nurse: User, sensitive_photo: ClinicalImage
+) -> None:
+    client = Client()
+    client.force_login(nurse)
+    page = f"/images/{sensitive_photo.public_id}/"
+    clear = f"/safety/images/{sensitive_photo.public_id}/sensitivity/"
+    client.post(clear, {"sensitivity": "", "reason": "Not intimate", "next": page})
+    shown = client.get(page).content.decode()
+    assert "Reveal the image first" in shown
+    sensitive_photo.refresh_from_db()
+    assert sensitive_photo.is_sensitive
+    client.post(
+        f"/safety/images/{sensitive_photo.public_id}/reveal/", {"reason": "Check"}
+    )
+    client.post(clear, {"sensitivity": "", "reason": "It is the knee", "next": page})
+    sensitive_photo.refresh_from_db()
+    assert not sensitive_photo.is_sensitive
+    assert AuditEvent.objects.filter(action="edit").latest("sequence").reason == (
+        "It is the knee"
+    )
