@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from imaging.api.errors import CustodianAPIView
 from imaging.api.images import PatientImages
 from imaging.forms import CaptureForm
+from imaging.howto import delete_from_phone_html
 from imaging.models import ClinicalImage
 from imaging.safety.views import current_binding
 from imaging.selectors import image_for
@@ -117,4 +118,6 @@ def receipt(request: HttpRequest, image_id: UUID) -> HttpResponse:
 @login_required
 def delete_from_phone(request: HttpRequest) -> HttpResponse:
     """The one-page how-to linked from every receipt (docs/guide/delete-from-phone.md)."""
-    return render(request, "imaging/delete_from_phone.html")
+    return render(
+        request, "imaging/delete_from_phone.html", {"howto": delete_from_phone_html()}
+    )

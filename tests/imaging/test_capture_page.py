@@ -125,6 +125,19 @@ def test_receipt_tells_the_user_to_delete_the_photo_from_the_device(
     assert wound_photo.patient.mrn in text
     assert "now in the patient's health record" in text
     assert "Delete it from your device" in text
+    assert 'href="/capture/delete-from-phone/"' in text
+
+
+def test_the_delete_from_phone_page_is_the_guide_text_for_iphone_and_android(
+    nurse_browser: Client,
+) -> None:
+    page = nurse_browser.get("/capture/delete-from-phone/").content.decode()
+    assert "<h1>Delete the photo from your phone</h1>" in page
+    assert "<h2>iPhone (iOS 17 and later)</h2>" in page
+    assert "<h2>Android (Google Photos; Samsung Gallery is similar)</h2>" in page
+    assert page.count("<ol>") == 2  # numbered steps for each kind of phone
+    assert "notifiable data breach" in page
+    assert 'href="/capture/"' in page
 
 
 def test_receipt_of_another_wards_image_is_404(
