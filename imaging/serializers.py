@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -10,6 +11,10 @@ from imaging.models import ClinicalImage
 from imaging.services.capture import MAX_NOTE, PURPOSES
 from records.holds import is_under_hold
 from records.models import Patient
+
+RECEIPT_MESSAGE = (
+    "Stored in the patient's health record. Delete the photo from your device now."
+)
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -146,10 +151,29 @@ class ReceiptSerializer(serializers.ModelSerializer[ClinicalImage]):
     patient = serializers.UUIDField(source="patient.public_id", read_only=True)
     size = serializers.IntegerField(source="size_bytes", read_only=True)
     stored_at = serializers.DateTimeField(source="uploaded_at", read_only=True)
+    message = serializers.SerializerMethodField()
+    delete_from_phone = serializers.SerializerMethodField()
 
     class Meta:
         model = ClinicalImage
-        fields = ["id", "patient", "sha256", "size", "stored_at"]
+        fields = [
+            "id",
+            "patient",
+            "sha256",
+            "size",
+            "stored_at",
+            "message",
+            "delete_from_phone",
+        ]
+
+    def get_message(self, image: ClinicalImage) -> str:
+        return RECEIPT_MESSAGE
+
+    def get_delete_from_phone(self, image: ClinicalImage) -> str:
+        """Where the device's app sends the user to delete its copy (absolute URL)."""
+        path = reverse("capture:delete-from-phone")
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):

@@ -184,7 +184,7 @@ class PatientImages(CustodianAPIView):
         )
         # Reaching here means the transaction committed: the receipt is safe to give.
         return Response(
-            ReceiptSerializer(result.image).data,
+            ReceiptSerializer(result.image, context={"request": request}).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 

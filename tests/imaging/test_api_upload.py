@@ -36,6 +36,11 @@ def test_upload_answers_201_with_the_receipt(
         "sha256": image.sha256,
         "size": image.size_bytes,
         "stored_at": response.json()["stored_at"],
+        "message": (
+            "Stored in the patient's health record. "
+            "Delete the photo from your device now."
+        ),
+        "delete_from_phone": "http://testserver/capture/delete-from-phone/",
     }
     assert image.body_site == "Left heel"
     assert image.upload_channel == "api"
