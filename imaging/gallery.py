@@ -159,8 +159,27 @@ def image_page_detail(user: AnyUser, public_id: UUID | str) -> ClinicalImage:
         raise Http404("No such image.") from exc
 
 
-def access_history(image: ClinicalImage, limit: int = 100) -> QuerySet[AuditEvent]:
-    """Audit events about the image itself, newest first."""
-    return AuditEvent.objects.filter(
-        object_type=ClinicalImage._meta.label_lower, object_id=str(image.public_id)
-    ).order_by("-sequence")[:limit]
+@dataclass(frozen=True)
+class HistoryRow:
+    event: AuditEvent
+    # The record the event was filed under: after a wrong-patient move, older events
+    # stay on the first patient, so the history names both.
+    patient_mrn: str
+
+
+def access_history(image: ClinicalImage, limit: int = 100) -> list[HistoryRow]:
+    """Audit events about the image itself, newest first, with the patient of each."""
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=ClinicalImage._meta.label_lower, object_id=str(image.public_id)
+        ).order_by("-sequence")[:limit]
+    )
+    mrns = dict(
+        Patient.objects.filter(
+            public_id__in={e.patient_public_id for e in events if e.patient_public_id}
+        ).values_list("public_id", "mrn")
+    )
+    return [
+        HistoryRow(event=e, patient_mrn=mrns.get(e.patient_public_id, ""))
+        for e in events
+    ]

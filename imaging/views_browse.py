@@ -41,7 +41,7 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "patient": image.patient,
         "coded_site": bodysites.BY_CODE.get(image.body_site_code),
         "under_hold": is_under_hold(image),
-        "history": list(access_history(image)) if show_history else None,
+        "history": access_history(image) if show_history else None,
         "may_download": request.user.has_perm("imaging.download_original"),
         "hidden": image.is_sensitive and not is_revealed(request, image),
         "may_capture": request.user.has_perm("imaging.capture_image"),

@@ -67,10 +67,11 @@ def test_the_second_person_finds_the_move_waiting_and_may_decline_it(
     assert list(moves_awaiting(colleague)) == [move]
     assert not moves_awaiting(nurse).exists()  # never one's own
     assert not moves_awaiting(outsider).exists()  # patients they cannot see
-    assert (
-        "Wrong bed"
-        in _client(colleague).get(reverse("safety:move-queue")).content.decode()
-    )
+    queue = _client(colleague).get(reverse("safety:move-queue")).content.decode()
+    assert "Wrong bed" in queue
+    # The second person looks at the image before deciding: its thumbnail and page.
+    assert reverse("records:image-thumbnail", args=[wound_photo.public_id]) in queue
+    assert reverse("records:image-detail", args=[wound_photo.public_id]) in queue
 
     with pytest.raises(PermissionDenied):
         decline_move(actor=nurse, move=move, reason="Mine after all")

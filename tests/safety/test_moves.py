@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from audit.models import AuditEvent
 from imaging.exceptions import InvalidField
@@ -99,3 +100,24 @@ def test_one_pending_move_per_image_and_decided_once(
     approve_move(actor=colleague, move=move)
     with pytest.raises(MoveConflict):
         approve_move(actor=colleague, move=move)
+
+
+def test_the_image_page_history_names_both_patients_after_a_move(
+    nurse: User,
+    records_manager: User,
+    patient: Patient,
+    right_patient: Patient,
+    wound_photo: ClinicalImage,
+) -> None:
+    move = request_move(
+        actor=nurse, image=wound_photo, to_patient=right_patient, reason="Wrong bed"
+    )
+    approve_move(actor=records_manager, move=move)
+    client = Client()
+    client.force_login(records_manager)
+    html = client.get(f"/images/{wound_photo.public_id}/").content.decode()
+    history = html.split('id="history-h"')[1]
+    assert f"from MRN {patient.mrn} to MRN {right_patient.mrn}" in history
+    # The upload is filed under the first patient, the page view under the right one.
+    assert f"<td>{patient.mrn}</td>" in history
+    assert f"<td>{right_patient.mrn}</td>" in history
