@@ -174,7 +174,7 @@ def access_history(image: ClinicalImage, limit: int = 100) -> list[HistoryRow]:
             object_type=ClinicalImage._meta.label_lower, object_id=str(image.public_id)
         ).order_by("-sequence")[:limit]
     )
-    mrns = dict(
+    mrns: dict[UUID | None, str] = dict(
         Patient.objects.filter(
             public_id__in={e.patient_public_id for e in events if e.patient_public_id}
         ).values_list("public_id", "mrn")
