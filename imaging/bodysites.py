@@ -35,7 +35,7 @@ SITES: tuple[BodySite, ...] = (
     BodySite("26947005", "Sacral region", False, None, (50, 78)),
     BodySite("46862004", "Buttock", True, None, (44, 86), sensitive=True),
     BodySite("29836001", "Hip region", True, (36, 82), (64, 82)),
-    BodySite("21514008", "Genital region", False, (50, 90), None, sensitive=True),
+    BodySite("263767004", "Genital region", False, (50, 90), None, sensitive=True),
     BodySite("38864007", "Perineum", False, None, (50, 92), sensitive=True),
     BodySite("40983000", "Upper arm", True, (24, 50), (76, 50)),
     BodySite("127949000", "Elbow region", True, (22, 60), (78, 60)),
@@ -53,7 +53,15 @@ SITES: tuple[BodySite, ...] = (
     BodySite("39937001", "Skin (site not listed)", False, None, None),
 )
 
-BY_CODE = {site.code: site for site in SITES}
+# Codes once offered and since replaced: never offered for new images, but still read,
+# so images coded with them keep their words (a record is not rewritten for a list fix).
+RETIRED: tuple[BodySite, ...] = (
+    # "Structure of genitourinary system": too broad for a photo of the genital region.
+    BodySite("21514008", "Genitourinary system", False, None, None, sensitive=True),
+)
+
+OFFERED = {site.code: site for site in SITES}
+BY_CODE = {**{site.code: site for site in RETIRED}, **OFFERED}
 CHOICES = [(site.code, site.name) for site in SITES]
 
 # SNOMED CT laterality qualifiers, for exports (FHIR bodySite.laterality).

@@ -89,7 +89,7 @@ def _validate_choices(details: CaptureDetails) -> None:
         ("consent_kind", "consent kind", ClinicalImage.ConsentKind.values),
         ("laterality", "laterality", ClinicalImage.Laterality.values),
         ("sensitivity", "sensitivity", ClinicalImage.Sensitivity.values),
-        ("body_site_code", "body site code", list(bodysites.BY_CODE)),
+        ("body_site_code", "body site code", list(bodysites.OFFERED)),
     ):
         value = getattr(details, name)
         if value or name not in optional:

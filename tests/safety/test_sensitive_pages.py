@@ -98,7 +98,7 @@ def test_the_api_reports_the_coded_site_and_sensitivity(
 def test_an_intimate_coded_site_is_sensitive_from_capture(
     nurse: User, patient: Patient
 ) -> None:
-    image = capture(actor=nurse, patient=patient, body_site_code="21514008")
+    image = capture(actor=nurse, patient=patient, body_site_code="263767004")
     assert image.sensitivity == "intimate"
 
 
