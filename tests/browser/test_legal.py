@@ -28,9 +28,20 @@ def test_legal_officer_opens_a_matter_exports_and_downloads_the_bundle(
     page.get_by_label("Kind").select_option("litigation")
     page.get_by_label("Court or body").fill("Supreme Court of NSW")
     page.get_by_label("CITIZEN, Jane", exact=False).check()
+    screenshot(page, "legal-matter-form")
     page.get_by_role("button", name="Open matter and place hold").click()
     expect(page.get_by_role("heading", name="NSWSC 2026/777")).to_be_visible()
+    expect(page.locator("#holds-h + ul")).to_contain_text("active since")
     assert is_under_hold(wound_photo)
+    screenshot(page, "legal-matter-hold")
+    matter_url = page.url
+
+    page.goto(f"{base}/legal/holds/")
+    row = page.get_by_role("row", name="NSWSC 2026/777")
+    expect(row).to_contain_text("by legal.officer")
+    expect(row.get_by_role("button", name="Release hold")).to_be_visible()
+    screenshot(page, "legal-holds")
+    page.goto(matter_url)
 
     page.get_by_label("Party prefix").fill("RPA")
     page.get_by_role("button", name="Start export").click()

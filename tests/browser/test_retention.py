@@ -74,6 +74,7 @@ def test_a_rule_change_is_previewed_and_a_batch_is_approved_twice_and_carried_ou
     assert batch is not None
     first.goto(f"{live_server.url}/retention/batches/{batch.public_id}/")
     expect(first.get_by_text(str(image.public_id))).to_be_visible()
+    screenshot(first, "retention-batch-review")
     first.get_by_role("button", name="Approve disposal").click()
     expect(first.get_by_text("Awaiting second approval")).to_be_visible()
 
