@@ -26,6 +26,7 @@ CODE_PREFIX = "code:"
 @dataclass(frozen=True)
 class GalleryFilters:
     body_site: str = ""
+    laterality: str = ""
     encounter: Encounter | None = None
     capture_mode: str = ""
     captured_from: date | None = None
@@ -38,6 +39,8 @@ class GalleryFilters:
             q &= Q(body_site_code=self.body_site.removeprefix(CODE_PREFIX))
         elif self.body_site:
             q &= Q(body_site=self.body_site)
+        if self.laterality:
+            q &= Q(laterality=self.laterality)
         if self.encounter is not None:
             q &= Q(encounter=self.encounter)
         if self.capture_mode:

@@ -45,6 +45,11 @@ class PatientSearchForm(forms.Form):
 
 class GalleryFilterForm(forms.Form):
     body_site = forms.ChoiceField(label="Body site", required=False)
+    laterality = forms.ChoiceField(
+        label="Side",
+        required=False,
+        choices=[("", "Any side"), *ClinicalImage.Laterality.choices],
+    )
     encounter = EncounterChoiceField(
         label="Encounter",
         queryset=Encounter.objects.none(),

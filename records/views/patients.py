@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from imaging.gallery import (
     GalleryFilters,
+    GalleryPage,
     body_sites_of,
     coded_sites_of,
     gallery_page,
@@ -50,19 +51,25 @@ def patient_gallery(request: HttpRequest, public_id: str) -> HttpResponse:
         body_sites=body_sites_of(request.user, patient),
         coded_sites=coded_sites_of(request.user, patient),
     )
-    filters = GalleryFilters(**form.cleaned_data) if form.is_valid() else None
-    page = gallery_page(
-        request.user, patient, filters or GalleryFilters(), request.GET.get("after", "")
-    )
     through_glass = seen_through_break_glass(request.user, patient)
-    view_gallery(
-        actor=request.user,  # type: ignore[arg-type]
-        patient=patient,
-        images=page.images,
-        request=request,
-        filters={k: str(v) for k, v in form.data.items() if v and k != "after"},
-        break_glass=through_glass,
-    )
+    if form.is_valid():
+        page = gallery_page(
+            request.user,
+            patient,
+            GalleryFilters(**form.cleaned_data),
+            request.GET.get("after", ""),
+        )
+        view_gallery(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            images=page.images,
+            request=request,
+            filters={k: str(v) for k, v in form.data.items() if v and k != "after"},
+            break_glass=through_glass,
+        )
+    else:
+        # A filter that cannot be applied shows nothing rather than everything.
+        page = GalleryPage(images=[])
     query = request.GET.copy()
     query.pop("after", None)
     context = {
@@ -74,4 +81,9 @@ def patient_gallery(request: HttpRequest, public_id: str) -> HttpResponse:
         if through_glass
         else None,
     }
-    return render(request, "records/patient_gallery.html", context)
+    return render(
+        request,
+        "records/patient_gallery.html",
+        context,
+        status=200 if form.is_valid() else 400,
+    )

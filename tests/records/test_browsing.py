@@ -120,6 +120,17 @@ def test_gallery_offers_and_filters_by_coded_body_site(
     assert str(left.public_id) in html
     assert str(right.public_id) in html
     assert str(heel.public_id) not in html
+    html = client.get(
+        gallery_url(patient), {"body_site": "code:14975008", "laterality": "left"}
+    ).content.decode()
+    assert str(left.public_id) in html
+    assert str(right.public_id) not in html
+    events = AuditEvent.objects.count()
+    refused = client.get(gallery_url(patient), {"laterality": "upside-down"})
+    assert refused.status_code == 400
+    assert "Select a valid choice" in refused.content.decode()
+    assert str(left.public_id) not in refused.content.decode()  # nothing shown
+    assert AuditEvent.objects.count() == events  # and nothing recorded as seen
 
 
 def test_gallery_filters_by_encounter_and_date_range(
