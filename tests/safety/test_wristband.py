@@ -36,6 +36,12 @@ def wristband_patient(patient: Patient) -> Patient:
     return patient
 
 
+def _assert_nothing_stored(media_root: Path) -> None:
+    assert not ClinicalImage.objects.exists()
+    assert not AuditEvent.objects.filter(action="upload").exists()
+    assert stored_files(media_root) == []
+
+
 def test_a_mismatched_wristband_refuses_the_upload_and_stores_nothing(
     nurse: User, wristband_patient: Patient, media_root: Path
 ) -> None:
@@ -43,9 +49,7 @@ def test_a_mismatched_wristband_refuses_the_upload_and_stores_nothing(
         capture(actor=nurse, patient=wristband_patient, wristband="999999")
     with pytest.raises(InvalidField):
         capture(actor=nurse, patient=wristband_patient)
-    assert not ClinicalImage.objects.exists()
-    assert not AuditEvent.objects.filter(action="upload").exists()
-    assert not [p for p in media_root.rglob("*") if p.is_file()]
+    _assert_nothing_stored(media_root)
 
 
 def test_a_blank_wristband_asks_for_it_and_stores_nothing(
@@ -54,9 +58,7 @@ def test_a_blank_wristband_asks_for_it_and_stores_nothing(
     for blank in (None, "", "   "):
         with pytest.raises(InvalidField, match="Scan or type the wristband"):
             capture(actor=nurse, patient=wristband_patient, wristband=blank)
-    assert not ClinicalImage.objects.exists()
-    assert not AuditEvent.objects.filter(action="upload").exists()
-    assert stored_files(media_root) == []
+    _assert_nothing_stored(media_root)
 
 
 def test_a_matching_wristband_lets_the_upload_through(
@@ -146,9 +148,7 @@ def test_the_page_upload_with_the_wrong_wristband_says_so_beside_the_field(
         f"The wristband does not match CITIZEN, Jane, MRN {wristband_patient.mrn}. "
         "Check you have the right patient."
     ]
-    assert not ClinicalImage.objects.exists()
-    assert not AuditEvent.objects.filter(action="upload").exists()
-    assert stored_files(media_root) == []
+    _assert_nothing_stored(media_root)
 
 
 def test_the_demo_seeder_is_not_asked_for_a_wristband(
