@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from imaging.api.errors import CustodianAPIView
 from imaging.api.images import PatientImages
-from imaging.forms import CaptureForm
+from imaging.forms import CaptureForm, WristbandForm
 from imaging.howto import delete_from_phone_html
 from imaging.models import ClinicalImage
 from imaging.safety.views import current_binding
@@ -43,10 +43,18 @@ def capture_page(request: HttpRequest) -> HttpResponse:
     """The one-handed capture page (bound to one patient when opened from a hand-off)."""
     binding = current_binding(request)
     bound = PatientSerializer(binding.patient).data if binding else None
+    # Bound to a patient, the page knows at once whether to ask for the wristband;
+    # otherwise capture.js asks once a patient is chosen.
+    asks = bool(bound and bound["requires_wristband_scan"])
     return render(
         request,
         "imaging/capture_page.html",
-        {"form": CaptureForm(), "binding": binding, "bound_patient": bound},
+        {
+            "form": CaptureForm(),
+            "wristband_form": WristbandForm(is_required=asks),
+            "binding": binding,
+            "bound_patient": bound,
+        },
     )
 
 

@@ -42,11 +42,6 @@ class CaptureForm(forms.Form):
         choices=[("", "Not sensitive"), *ClinicalImage.Sensitivity.choices],
         required=False,
     )
-    wristband = forms.CharField(
-        label="Wristband barcode or MRN (where your hospital asks for it)",
-        max_length=100,
-        required=False,
-    )
     laterality = forms.ChoiceField(
         label="Side",
         choices=[("", "Not stated"), *ClinicalImage.Laterality.choices],
@@ -69,3 +64,29 @@ class CaptureForm(forms.Form):
         initial=["care"],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class WristbandForm(forms.Form):
+    """The "Confirm the wristband" step, for a patient whose facility asks for it.
+
+    Kept out of CaptureForm so the page can place it outside the patient search (which a
+    hand-off hides); its input joins the details form through the form= attribute.
+    """
+
+    wristband = forms.CharField(
+        label="Wristband barcode or MRN",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "form": "capture-details",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "aria-describedby": "wristband-hint wristband-problem",
+            }
+        ),
+    )
+
+    def __init__(self, *, is_required: bool) -> None:
+        super().__init__()
+        self.fields["wristband"].required = is_required

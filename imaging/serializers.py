@@ -29,6 +29,12 @@ class ErrorSerializer(serializers.Serializer[Any]):
 class PatientSerializer(serializers.ModelSerializer[Patient]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     facility = serializers.CharField(source="facility.name", read_only=True)
+    # The capture page reads it to ask for the wristband before it lets a photo go.
+    requires_wristband_scan = serializers.BooleanField(
+        source="facility.requires_wristband_scan",
+        read_only=True,
+        help_text="Uploads for this patient need the wristband (field wristband).",
+    )
 
     class Meta:
         model = Patient
@@ -40,6 +46,7 @@ class PatientSerializer(serializers.ModelSerializer[Patient]):
             "date_of_birth",
             "date_of_death",
             "facility",
+            "requires_wristband_scan",
         ]
 
 

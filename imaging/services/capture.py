@@ -96,7 +96,7 @@ def _validate_choices(details: CaptureDetails) -> None:
             _check_choice(value, allowed, name, label)
 
 
-def validate_details(details: CaptureDetails, patient: Patient) -> None:
+def validate_details(details: CaptureDetails, patient: Patient, channel: str) -> None:
     """Refuse bad fields before any byte is stored."""
     _validate_choices(details)
     for purpose in details.consent_purposes:
@@ -123,17 +123,36 @@ def validate_details(details: CaptureDetails, patient: Patient) -> None:
             raise InvalidField(
                 "captured_at cannot be in the future.", field="captured_at"
             )
-    if patient.facility.requires_wristband_scan and not wristband_matches(
-        details.wristband, patient
-    ):
-        raise InvalidField(
-            "The wristband scanned does not match this patient. Check you have the right "
-            "patient: nothing was stored.",
-            field="wristband",
-        )
+    _check_wristband(details, patient, channel)
     if details.encounter is not None and details.encounter.patient_id != patient.pk:
         raise InvalidField(
             "That encounter belongs to another patient.", field="encounter"
+        )
+
+
+# A records manager migrating a facility's folder, and the demo seeder, store photos
+# taken long ago and far from the bed: there is no wristband to scan, and requiring one
+# would refuse every row. Every other channel (a new channel too) is a bedside capture.
+NOT_AT_THE_BEDSIDE = frozenset(
+    {ClinicalImage.Channel.IMPORT, ClinicalImage.Channel.SEED}
+)
+
+
+def _check_wristband(details: CaptureDetails, patient: Patient, channel: str) -> None:
+    """Where the facility asks for it, the wristband must be given and name the patient."""
+    if not patient.facility.requires_wristband_scan or channel in NOT_AT_THE_BEDSIDE:
+        return
+    if not (details.wristband or "").strip():
+        raise InvalidField(
+            "Scan or type the wristband: this hospital checks it before storing a "
+            "photo. Nothing was stored.",
+            field="wristband",
+        )
+    if not wristband_matches(details.wristband, patient):
+        raise InvalidField(
+            f"The wristband does not match {patient.full_name}, MRN {patient.mrn}. "
+            "Check you have the right patient.",
+            field="wristband",
         )
 
 
@@ -259,7 +278,7 @@ def capture_image(
         raise PatientNotFound("No such patient.")
     if not isinstance(actor, User):  # narrowed: anonymous users have no perms
         raise PatientNotFound("No such patient.")
-    validate_details(details, patient)
+    validate_details(details, patient, channel)
     key = details.idempotency_key
     spool, sha256, size = _spool(upload)
     with spool:

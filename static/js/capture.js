@@ -7,7 +7,7 @@
   var NIL = "00000000-0000-0000-0000-000000000000";
   var EXIF_HEAD = 512 * 1024;
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var state = { patient: null, photos: [] };
+  var state = { patient: null, photos: [], sending: false };
 
   function $(id) { return document.getElementById(id); }
   function url(template, id) { return root.dataset[template].replace(NIL, id); }
@@ -30,6 +30,29 @@
     return parts[2] + "/" + parts[1] + "/" + parts[0];
   }
 
+  // Where the patient's facility asks for it, nothing is sent until the wristband is
+  // given (the server refuses a blank or a mismatch too; this only says so sooner).
+  function wristbandNeeded() {
+    return Boolean(state.patient && state.patient.requires_wristband_scan);
+  }
+
+  function updateSend() {
+    var missing = wristbandNeeded() && !$("id_wristband").value.trim();
+    var hint = $("send-hint");
+    $("send-photos").disabled = state.sending || missing;
+    hint.textContent = missing ?
+      "Scan or type the wristband (Confirm the wristband, above) before sending." : "";
+    hint.hidden = !missing;
+  }
+
+  function askForWristband() {
+    var needed = wristbandNeeded();
+    $("wristband-step").hidden = !needed;
+    $("id_wristband").required = needed;
+    $("wristband-problem").textContent = "";
+    updateSend();
+  }
+
   // 1. Patient: typed MRN or name, or a wristband barcode read by the camera.
   function choosePatient(patient) {
     state.patient = patient;
@@ -40,6 +63,7 @@
     chosen.hidden = false;
     $("patient-results").textContent = "";
     $("patient-status").textContent = "Patient selected. Check the name and MRN.";
+    askForWristband();
   }
 
   function showResults(patients) {
@@ -109,8 +133,9 @@
           if (codes.length) {
             stopScanning();
             var scanned = codes[0].rawValue.trim();
-            var wristband = document.querySelector("#capture-details [name=wristband]");
-            if (wristband) { wristband.value = scanned; }
+            $("id_wristband").value = scanned;
+            $("wristband-problem").textContent = "";
+            updateSend();
             // With a patient already chosen the scan confirms them; otherwise it finds them.
             if (!state.patient) {
               $("patient-q").value = scanned;
@@ -127,10 +152,22 @@
   }
 
   if ("BarcodeDetector" in window && navigator.mediaDevices) {
-    $("scan-wristband").hidden = false;
-    $("scan-wristband").addEventListener("click", scanWristband);
+    ["scan-wristband", "scan-band"].forEach(function (id) {
+      $(id).hidden = false;
+      $(id).addEventListener("click", scanWristband);
+    });
   }
   $("scanner-stop").addEventListener("click", stopScanning);
+
+  $("id_wristband").addEventListener("input", function () {
+    $("wristband-problem").textContent = "";
+    updateSend();
+  });
+  // A keyboard-wedge barcode reader types the code and then Enter: that must confirm
+  // the wristband, not send the photos before the nurse has looked.
+  $("id_wristband").addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); }
+  });
 
   // 2. Photos: each gets a row, its own key, and EXIF prefill read by the server.
   function prefill(photo) {
@@ -191,7 +228,8 @@
   function explain(body) {
     var lines = [body.detail || "The photo was not stored."];
     Object.keys(body).forEach(function (field) {
-      if (field !== "detail" && field !== "existing_id" && Array.isArray(body[field])) {
+      if (field !== "detail" && field !== "existing_id" && Array.isArray(body[field]) &&
+          body[field].join(" ") !== body.detail) {
         lines.push(field.replace(/_/g, " ") + ": " + body[field].join(" "));
       }
     });
@@ -241,6 +279,10 @@
         } else {
           status.textContent = explain(answer);
           status.classList.add("error");
+          // Said beside the wristband too, where the nurse will correct it.
+          if (answer.wristband) {
+            $("wristband-problem").textContent = answer.wristband.join(" ");
+          }
         }
         resolve();
       });
@@ -265,9 +307,17 @@
     problem.textContent = "";
     if (!state.patient) { problem.textContent = "Find and select the patient first."; return; }
     if (!waiting.length) { problem.textContent = "Take or choose a photo first."; return; }
-    $("send-photos").disabled = true;
+    if (wristbandNeeded() && !$("id_wristband").value.trim()) {
+      problem.textContent = "Scan or type the wristband first.";
+      return;
+    }
+    state.sending = true;
+    updateSend();
     waiting.reduce(function (chain, photo) {
       return chain.then(function () { return send(photo); });
-    }, Promise.resolve()).then(function () { $("send-photos").disabled = false; });
+    }, Promise.resolve()).then(function () {
+      state.sending = false;
+      updateSend();
+    });
   });
 }());

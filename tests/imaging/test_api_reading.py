@@ -31,6 +31,7 @@ def test_patient_search_finds_by_mrn_or_name_among_visible_patients(
         "date_of_birth": patient.date_of_birth.isoformat(),  # type: ignore[union-attr]
         "date_of_death": None,
         "facility": "Royal Harbour Hospital",
+        "requires_wristband_scan": False,
     }
     assert hidden["results"] == []
 

@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.data import corpus
 from tests.factories import jpeg_bytes
+from tests.imaging.helpers import post_photo, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +130,41 @@ def test_a_manifest_without_the_columns_is_refused(
             manifest=str(manifest),
             user="records.manager",
         )
+
+
+def test_import_is_not_asked_for_a_wristband_but_bedside_uploads_are(
+    records_manager: User,
+    nurse: User,
+    nurse_api: APIClient,
+    patient: Patient,
+    client: Client,
+    tmp_path: Path,
+    media_root: Path,
+) -> None:
+    patient.facility.requires_wristband_scan = True
+    patient.facility.save()
+    folder = tmp_path / "legacy"
+    corpus.write_corpus(folder, GOOD)
+    manifest = _manifest(folder, [_row(name, patient.mrn) for name in GOOD])
+    output, ok = _run(folder, manifest, "records.manager")
+    assert ok
+    assert "Done: 4 imported, 0 already imported, 0 refused." in output
+    events = AuditEvent.objects.filter(action="upload").count()
+    files = stored_files(media_root)
+
+    # The same facility's phones and devices, without the wristband, store nothing.
+    api = post_photo(nurse_api, patient, jpeg_bytes(color="teal"))
+    client.force_login(nurse)
+    page = client.post(
+        f"/capture/patients/{patient.public_id}/photos/",
+        {
+            "file": SimpleUploadedFile("p.jpg", jpeg_bytes(color="teal"), "image/jpeg"),
+            "capture_mode": "personal_mobile",
+        },
+    )
+    for refused in (api, page):
+        assert refused.status_code == 400
+        assert refused.json()["wristband"][0].startswith("Scan or type the wristband")
+    assert ClinicalImage.objects.count() == len(GOOD)
+    assert AuditEvent.objects.filter(action="upload").count() == events
+    assert stored_files(media_root) == files
