@@ -35,13 +35,13 @@ run-stack: install
 	VENV=$(VENV) bash scripts/run-stack.sh
 
 ## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils),
-## and zip for the export bench's floor.
+## and zip and GNU time for the export bench's floor (its time and its peak memory).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
-	  && command -v zip >/dev/null || { \
-	  echo "Installing chromium, poppler-utils and zip (Debian packages)"; \
+	  && command -v zip >/dev/null && test -x /usr/bin/time || { \
+	  echo "Installing chromium, poppler-utils, zip and time (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils zip >/dev/null; }
+	    chromium poppler-utils zip time >/dev/null; }
 
 # Tests marked postgres or real_worker need PostgreSQL (real workers share the test
 # database): without DATABASE_URL they are deselected, and pytest counts them as such.

@@ -1,8 +1,9 @@
 """Run every bench/bench_*.py module, print a table and write bench/results/latest.json.
 
-Each module defines run() -> list[Figure]. A figure is printed beside its floor (what the
-machine does with no application in the way), so every number has something to compare to.
-Select modules by name: python -m bench ingest audit
+Each module defines run() -> list[Figure]. A timed figure is printed beside its floor (what
+the machine does with no application in the way), so every timing has something to compare
+to; a fact (a count or a size) shows "—" there. Select modules by name:
+python -m bench ingest audit
 """
 
 import importlib
@@ -25,6 +26,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def main(selected: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Read before any benchmark loads the machine: a busy start explains odd figures.
+    load_at_start = os.getloadavg()[0]
     django.setup()
     from bench.common import Figure
 
@@ -48,6 +51,8 @@ def main(selected: list[str]) -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
+            "memory_total_kib": _memory_total_kib(),
+            "load_average_1min_at_start": load_at_start,
             "platform": platform.platform(),
             "python": platform.python_version(),
         },
@@ -57,18 +62,30 @@ def main(selected: list[str]) -> None:
     print(f"\n{len(figures)} figures written to {RESULTS / 'latest.json'}")
 
 
+def _memory_total_kib() -> int | None:
+    """The machine's memory (MemTotal in /proc/meminfo), or None off Linux."""
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1])
+    return None
+
+
+def _floor_cells(figure: "Figure") -> tuple[str, str]:
+    """The floor and what it is; a fact has none, a timing without one says so."""
+    if figure.is_fact:
+        return "—", figure.floor_label
+    if figure.floor is None:
+        return "", "no floor measured"
+    return f"{figure.floor:,.2f}", figure.floor_label
+
+
 def _print_table(figures: "list[Figure]") -> None:
-    """Every figure of the run in one table, each beside its floor."""
-    rows = [
-        (
-            f.name,
-            f"{f.value:,.2f}",
-            f.unit,
-            "" if f.floor is None else f"{f.floor:,.2f}",
-            f.floor_label,
-        )
-        for f in figures
-    ]
+    """Every figure of the run in one table, each timing beside its floor."""
+    rows = [(f.name, f"{f.value:,.2f}", f.unit, *_floor_cells(f)) for f in figures]
     header = ("figure", "value", "unit", "floor", "floor is")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     print()

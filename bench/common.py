@@ -8,22 +8,35 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class Figure:
+    """A measured figure beside its floor, or a plain fact (a count or size, no floor).
+
+    For a fact, floor_label is a note saying what the number is, since there is nothing
+    to compare it with; every timed figure is meant to carry a floor.
+    """
+
     name: str
     value: float
     unit: str
     floor: float | None = None
     floor_label: str = ""
+    is_fact: bool = False
 
     def line(self) -> str:
-        floor = (
-            f"   floor {self.floor:,.2f} {self.unit} ({self.floor_label})"
-            if (self.floor is not None)
-            else ""
-        )
-        return f"  {self.name:<48} {self.value:>12,.2f} {self.unit}{floor}"
+        if self.is_fact:
+            beside = f"   (fact: {self.floor_label})" if self.floor_label else ""
+        elif self.floor is None:
+            beside = "   (no floor measured)"
+        else:
+            beside = f"   floor {self.floor:,.2f} {self.unit} ({self.floor_label})"
+        return f"  {self.name:<48} {self.value:>12,.2f} {self.unit}{beside}"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def fact(name: str, value: float, unit: str, note: str = "") -> Figure:
+    """A number reported as it is (how many rows, how large): not a timing."""
+    return Figure(name, value, unit, floor_label=note, is_fact=True)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

@@ -10,10 +10,17 @@ Shape, chosen to resemble real use:
 - one "heavy" patient on the bench nurse's ward with HEAVY_IMAGES images (a long-stay burns
   patient photographed daily), the rest spread evenly;
 - retain_until spread over the past and future, so a sweep finds a realistic due set.
+
+BENCH_PATIENTS and BENCH_IMAGES change the size (every benchmark reads them here, so a
+small run stays small throughout). How long the images took to make is kept in the bench
+database itself (bench_datagen_made), so a later run reports that measured time rather than
+the moment it took to find the rows already there.
 """
 
+import os
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -24,6 +31,8 @@ from records.rolesync import ensure_roles
 
 MRN_PREFIX = "B"
 HEAVY_IMAGES = 5000
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
+IMAGES = int(os.environ.get("BENCH_IMAGES", "1000000"))
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,10 @@ class Dataset:
     heavy_patient: Patient
     patients: int
     images: int
-    seconds: float
+    # Seconds it took to make the dataset when it was made (None if that went unrecorded).
+    made_seconds: float | None
+    made_at: datetime | None
+    made_now: bool
 
 
 def _user(username: str, role: Role) -> User:
@@ -140,7 +152,12 @@ CROSS JOIN LATERAL (
 """
 
 
-def generate(*, patients: int = 100_000, images: int = 1_000_000) -> Dataset:
+def bench_dataset() -> Dataset:
+    """The dataset at the size BENCH_PATIENTS and BENCH_IMAGES ask for."""
+    return generate(patients=PATIENTS, images=IMAGES)
+
+
+def generate(*, patients: int = PATIENTS, images: int = IMAGES) -> Dataset:
     """Make (or find) the bench dataset; PostgreSQL only."""
     if connection.vendor != "postgresql":
         raise RuntimeError("bench.datagen needs PostgreSQL (set DATABASE_URL).")
@@ -154,6 +171,12 @@ def generate(*, patients: int = 100_000, images: int = 1_000_000) -> Dataset:
         FacilityAssignment.objects.get_or_create(user=manager, facility=facility)
     nsw, wa = (Facility.objects.get(code=c).pk for c in ("BNSW", "BWA"))
     existing = Patient.objects.filter(mrn__startswith=MRN_PREFIX).count()
+    if 0 < existing < patients:
+        # Topping up would collide with the MRNs already made (B0000001 onwards).
+        raise RuntimeError(
+            f"The bench database has {existing:,} bench patients, {patients:,} were "
+            "asked for: use another database (BENCH_DATABASE_URL) or drop this one."
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         if existing < patients:
             cursor.execute(
@@ -166,7 +189,8 @@ def generate(*, patients: int = 100_000, images: int = 1_000_000) -> Dataset:
     assert heavy is not None
     # The heavy patient is on the bench nurse's ward now, so the gallery is visible to her.
     heavy.encounters.update(ward=wards[1], ended_at=None)
-    if _image_count() == 0:
+    made_now = _image_count() == 0
+    if made_now:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 IMAGES_SQL,
@@ -181,14 +205,57 @@ def generate(*, patients: int = 100_000, images: int = 1_000_000) -> Dataset:
             cursor.execute(
                 "ANALYZE records_patient, records_encounter, imaging_clinicalimage"
             )
+        _record_made(time.perf_counter() - start)
+    made_seconds, made_at = _last_made()
     return Dataset(
         nurse=nurse,
         records_manager=manager,
         heavy_patient=heavy,
         patients=patients,
         images=_image_count(),
-        seconds=time.perf_counter() - start,
+        made_seconds=made_seconds,
+        made_at=made_at,
+        made_now=made_now,
     )
+
+
+# A plain table outside Django's models: it belongs to the bench database, not the product.
+MADE_TABLE_SQL = """
+CREATE TABLE IF NOT EXISTS bench_datagen_made (
+    made_at timestamptz NOT NULL DEFAULT now(),
+    seconds double precision NOT NULL,
+    patients integer NOT NULL,
+    images integer NOT NULL
+)
+"""
+
+
+def _record_made(seconds: float) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(MADE_TABLE_SQL)
+        cursor.execute(
+            "INSERT INTO bench_datagen_made (seconds, patients, images) "
+            "SELECT %s, "
+            "(SELECT count(*) FROM records_patient WHERE mrn LIKE 'B%%'), "
+            "(SELECT count(*) FROM imaging_clinicalimage "
+            "WHERE storage_name LIKE 'bench/%%')",
+            [seconds],
+        )
+
+
+def _last_made() -> tuple[float | None, datetime | None]:
+    """When the dataset was made and how long it took, if that was recorded."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_datagen_made') IS NOT NULL")
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            return None, None
+        cursor.execute(
+            "SELECT seconds, made_at FROM bench_datagen_made "
+            "ORDER BY made_at DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return (float(row[0]), row[1]) if row else (None, None)
 
 
 def _image_count() -> int:
