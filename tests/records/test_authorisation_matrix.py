@@ -504,8 +504,18 @@ EXPECTED |= {
             method="POST",
         ),
     ),
+    "safety-api:move-request-list": (Row(everyone(200, anonymous=401)),),
     "safety-api:move-request-approve": (
         Row(MOVE_DECIDE, target="move", kwarg="move_id", method="POST"),
+    ),
+    "safety-api:move-request-decline": (
+        Row(
+            MOVE_DECIDE,
+            target="move",
+            kwarg="move_id",
+            method="POST",
+            data={"reason": "Right patient after all"},
+        ),
     ),
 }
 
