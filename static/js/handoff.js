@@ -27,6 +27,10 @@
     if (data.expired) {
       status.textContent = count ? photos(count) + " " + EXPIRED : EXPIRED;
       if (renew) { renew.hidden = false; }
+      // A dead code left on screen would only be scanned and refused.
+      document.querySelectorAll("[data-handoff-live]").forEach(function (el) {
+        el.remove();
+      });
     } else if (count) {
       status.textContent = photos(count);
     } else if (data.opened) {
