@@ -1,8 +1,9 @@
 """A phone opened from a hand-off link stores photos for that patient only, on every route.
 
-The phone's session is bound to patient A; posting a photo for patient B (whom the nurse
-may otherwise photograph) through the capture page's upload or through the API with the
-same session is refused with 409, and nothing is stored.
+The phone's session is bound to patient A; posting a photo for patient B (right_patient,
+in the next bed: one the nurse may otherwise photograph) through the capture page's
+upload or through the API with the same session is refused with 409, and nothing is
+stored.
 """
 
 from datetime import timedelta
@@ -21,8 +22,8 @@ from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from imaging.safety.handoff import create_handoff
 from imaging.safety.models import CaptureHandoff
-from records.models import Patient, Ward
-from tests.factories import EncounterFactory, PatientFactory, jpeg_bytes
+from records.models import Patient
+from tests.factories import jpeg_bytes
 from tests.imaging.helpers import stored_files
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +32,6 @@ ROUTES = {
     "capture page": "/capture/patients/{}/photos/",
     "API": "/api/patients/{}/images/",
 }
-
-
-@pytest.fixture
-def neighbour(ward: Ward) -> Patient:
-    """Patient B: in the next bed, on the nurse's ward too."""
-    bed = PatientFactory(facility=ward.facility, family_name="Neighbour")
-    EncounterFactory(patient=bed, ward=ward)
-    return bed
 
 
 @pytest.fixture
@@ -68,10 +61,14 @@ def send(client: Client, route: str, patient: Patient, color: str = "salmon") ->
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_bound_phone_cannot_store_a_photo_for_another_patient(
-    route: str, phone: Client, neighbour: Patient, patient: Patient, media_root: Path
+    route: str,
+    phone: Client,
+    right_patient: Patient,
+    patient: Patient,
+    media_root: Path,
 ) -> None:
     events_before = AuditEvent.objects.count()
-    response = send(phone, route, neighbour)
+    response = send(phone, route, right_patient)
     assert response.status_code == 409
     detail = response.json()["detail"]
     assert f"capturing for CITIZEN, Jane (MRN {patient.mrn}) only" in detail
@@ -95,19 +92,19 @@ def test_a_bound_phone_stores_photos_for_its_patient_through_the_handoff(
 
 
 def test_the_binding_lapses_with_the_link_and_the_phone_captures_freely(
-    phone: Client, neighbour: Patient
+    phone: Client, right_patient: Patient
 ) -> None:
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
-        response = send(phone, "capture page", neighbour)
+        response = send(phone, "capture page", right_patient)
         assert response.status_code == 201
     image = ClinicalImage.objects.get()
-    assert (image.patient, image.handoff) == (neighbour, None)
+    assert (image.patient, image.handoff) == (right_patient, None)
     assert "capture_binding" not in phone.session
 
 
 def test_a_device_token_is_not_bound_by_a_phone_session(
-    phone: Client, nurse_api: APIClient, neighbour: Patient
+    phone: Client, nurse_api: APIClient, right_patient: Patient
 ) -> None:
-    response = send(nurse_api, "API", neighbour)
+    response = send(nurse_api, "API", right_patient)
     assert response.status_code == 201
     assert ClinicalImage.objects.get().handoff is None

@@ -148,13 +148,13 @@ def test_the_image_list_narrows_by_coded_body_site_and_side(
 
 
 @pytest.fixture
-def pending_move(nurse: User, ward: Ward, wound_photo: ClinicalImage) -> MoveRequest:
+def pending_move(
+    nurse: User, right_patient: Patient, wound_photo: ClinicalImage
+) -> MoveRequest:
     """The nurse asked for her patient's photo to go to the patient in the next bed."""
-    right = PatientFactory(facility=ward.facility, family_name="Right")
-    EncounterFactory(patient=right, ward=ward)
     made = _client(nurse).post(
         f"/api/images/{wound_photo.public_id}/move-requests/",
-        {"to_patient": str(right.public_id), "reason": "Wrong bed"},
+        {"to_patient": str(right_patient.public_id), "reason": "Wrong bed"},
         format="json",
     )
     assert made.status_code == 201
@@ -162,9 +162,8 @@ def pending_move(nurse: User, ward: Ward, wound_photo: ClinicalImage) -> MoveReq
 
 
 def test_a_colleague_lists_the_moves_waiting_for_them_but_not_their_own(
-    nurse: User, ward: Ward, pending_move: MoveRequest
+    nurse: User, colleague: User, pending_move: MoveRequest
 ) -> None:
-    colleague = staff_on(ward, username="colleague")
     listed = _client(colleague).get("/api/move-requests/", {"status": "pending"})
     assert listed.status_code == 200
     [row] = listed.json()
@@ -184,9 +183,8 @@ def test_listing_decided_moves_is_a_clear_400(
 
 
 def test_a_colleague_declines_a_move_with_a_reason_and_the_image_stays(
-    ward: Ward, patient: Patient, pending_move: MoveRequest
+    colleague: User, patient: Patient, pending_move: MoveRequest
 ) -> None:
-    colleague = staff_on(ward, username="colleague")
     url = f"/api/move-requests/{pending_move.public_id}/decline/"
     declined = _client(colleague).post(
         url, {"reason": "Right patient after all"}, format="json"
@@ -206,9 +204,8 @@ def test_a_colleague_declines_a_move_with_a_reason_and_the_image_stays(
 
 
 def test_declining_without_a_reason_or_ones_own_move_is_refused_and_writes_nothing(
-    nurse: User, ward: Ward, pending_move: MoveRequest
+    nurse: User, colleague: User, pending_move: MoveRequest
 ) -> None:
-    colleague = staff_on(ward, username="colleague")
     url = f"/api/move-requests/{pending_move.public_id}/decline/"
     before = AuditEvent.objects.count()
     blank = _client(colleague).post(url, {"reason": " "}, format="json")
