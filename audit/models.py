@@ -63,6 +63,7 @@ class AuditAction(models.TextChoices):
     ACCESS_REPORT = "access_report", "Access report produced"
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"
     HANDOFF_OPENED = "handoff_opened", "Phone hand-off link opened"
+    HANDOFF_REFUSED = "handoff_refused", "Phone hand-off link refused"
     MOVE_REQUESTED = "move_requested", "Move to another patient requested"
     MOVE_APPROVED = "move_approved", "Move to another patient approved"
     MOVE_DECLINED = "move_declined", "Move to another patient declined"

@@ -25,7 +25,7 @@ from imaging.api.images import PatientImages
 from imaging.forms import CaptureForm, WristbandForm
 from imaging.howto import delete_from_phone_html
 from imaging.models import ClinicalImage
-from imaging.safety.views import current_binding
+from imaging.safety.handoff import session_binding
 from imaging.selectors import image_for
 from imaging.serializers import (
     ExifHintsSerializer,
@@ -41,7 +41,7 @@ EXIF_HEAD_BYTES = 512 * 1024
 @permission_required("imaging.capture_image", raise_exception=True)
 def capture_page(request: HttpRequest) -> HttpResponse:
     """The one-handed capture page (bound to one patient when opened from a hand-off)."""
-    binding = current_binding(request)
+    binding = session_binding(request, request.user)
     bound = PatientSerializer(binding.patient).data if binding else None
     # Bound to a patient, the page knows at once whether to ask for the wristband;
     # otherwise capture.js asks once a patient is chosen.
@@ -65,20 +65,6 @@ class UploadPhoto(PatientImages):
     authentication_classes = [SessionAuthentication]
     channel = ClinicalImage.Channel.WEB
     upload_serializer = PageUploadSerializer
-
-    def post(self, request: Request, patient_id: UUID) -> Response:
-        # A phone opened from a hand-off link captures for that patient and no other.
-        binding = current_binding(request._request)
-        if binding is not None and str(binding.patient.public_id) != str(patient_id):
-            return Response(
-                {
-                    "detail": "This phone is capturing for "
-                    f"{binding.patient.full_name} (MRN {binding.patient.mrn}) only. "
-                    "Nothing was stored."
-                },
-                status=409,
-            )
-        return super().post(request, patient_id)
 
 
 @extend_schema(exclude=True)

@@ -134,6 +134,14 @@ class ClinicalImage(models.Model):
     uploaded_at = models.DateTimeField()
     upload_channel = models.CharField(max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # The phone hand-off a photo came through: the desktop lists exactly these as arrivals.
+    handoff = models.ForeignKey(
+        "imaging.CaptureHandoff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="images",
+    )
 
     # Clinical description.
     body_site = models.CharField(max_length=200, blank=True)

@@ -27,6 +27,8 @@ from imaging.api.errors import CustodianAPIView
 from imaging.exceptions import ImagingError
 from imaging.models import ClinicalImage, Derivative
 from imaging.responses import protected_bytes, protected_stream
+from imaging.safety.handoff import session_binding
+from imaging.safety.models import CaptureHandoff
 from imaging.safety.sensitive import for_display, is_revealed, reveal_sensitive
 from imaging.selectors import derivative_of, image_for, images_visible_to
 from imaging.serializers import (
@@ -61,7 +63,10 @@ ERRORS = {
     for code, text in {
         400: "A field is not valid (field errors beside detail).",
         404: "No such patient, or not one the caller may see.",
-        409: "These bytes are already in the patient's record (existing_id).",
+        409: (
+            "These bytes are already in the patient's record (existing_id), or this "
+            "session is bound by a phone hand-off to another patient."
+        ),
         413: "The file is over CUSTODIAN_MAX_UPLOAD_MB.",
         415: "Not an accepted image (JPEG, PNG, HEIC/HEIF, WebP, TIFF) or damaged.",
         422: "The Idempotency-Key was used for another patient or other bytes.",
@@ -86,7 +91,9 @@ def _user(request: Request) -> User:
     return request.user
 
 
-def _details(data: dict[str, Any], key: str) -> CaptureDetails:
+def _details(
+    data: dict[str, Any], key: str, handoff: CaptureHandoff | None
+) -> CaptureDetails:
     return CaptureDetails(
         capture_mode=data["capture_mode"],
         consent_kind=data["consent_kind"],
@@ -103,6 +110,7 @@ def _details(data: dict[str, Any], key: str) -> CaptureDetails:
         note=data.get("note", ""),
         idempotency_key=key,
         original_filename=getattr(data["file"], "name", "") or "",
+        handoff=handoff,
     )
 
 
@@ -174,11 +182,14 @@ class PatientImages(CustodianAPIView):
             form.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(form.validated_data)
         key = request.headers.get("Idempotency-Key", "").strip()
+        # A session a hand-off bound to one patient (the phone's) stores for that patient
+        # only, on this route as on the capture page's: capture_image checks it.
+        binding = session_binding(request._request, request.user)
         result = capture_image(
             actor=_user(request),
             patient=patient,
             upload=data["file"],
-            details=_details(data, key),
+            details=_details(data, key, binding),
             channel=self.channel,
             request=request._request,
         )

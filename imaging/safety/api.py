@@ -1,22 +1,24 @@
 """API for clinical safety: phone hand-off links and wrong-patient move requests."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied as SecondPersonRule
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from imaging.exceptions import ImagingError
+from imaging.api.errors import CustodianAPIView
 from imaging.safety import handoff, moves
 from imaging.safety.models import MoveRequest
 from imaging.selectors import image_for
+from imaging.serializers import ErrorSerializer
 from records.selectors import patients_visible_to
 
 
@@ -26,11 +28,17 @@ def _user(request: Request) -> User:
     return request.user
 
 
-def _error(exc: ImagingError) -> Response:
-    body: dict[str, Any] = {"detail": exc.message}
-    if exc.field:
-        body[exc.field] = [exc.message]
-    return Response(body, status=exc.status_code)
+def _refusals(codes: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """Documented refusals, each answering {"detail": ...} (field errors beside it)."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=text)
+        for code, text in codes.items()
+    }
+
+
+NO_MOVE = "No such move request, or not one the caller may decide."
+DECIDED = "The move has already been decided, or the image has moved since."
+OWN_MOVE = "The caller asked for this move: a second person must decide it."
 
 
 class HandoffOut(serializers.Serializer[Any]):
@@ -39,19 +47,24 @@ class HandoffOut(serializers.Serializer[Any]):
     expires_at = serializers.DateTimeField()
 
 
-class HandoffCreateView(APIView):
+class HandoffCreateView(CustodianAPIView):
     """Create a 10-minute, single-use link that opens capture on a phone for this patient."""
 
-    @extend_schema(request=None, responses={201: HandoffOut})
+    @extend_schema(
+        request=None,
+        responses={
+            201: HandoffOut,
+            **_refusals(
+                {404: "No such patient, or not one the caller may capture for."}
+            ),
+        },
+    )
     def post(self, request: Request, patient_id: str) -> Response:
         user = _user(request)
         patient = get_object_or_404(patients_visible_to(user), public_id=patient_id)
-        try:
-            made, token = handoff.create_handoff(
-                actor=user, patient=patient, request=request
-            )
-        except ImagingError as exc:
-            return _error(exc)
+        made, token = handoff.create_handoff(
+            actor=user, patient=patient, request=request._request
+        )
         url = request.build_absolute_uri(reverse("safety:handoff-open", args=[token]))
         out = {"id": made.public_id, "url": url, "expires_at": made.expires_at}
         return Response(HandoffOut(out).data, status=status.HTTP_201_CREATED)
@@ -62,8 +75,24 @@ class MoveRequestIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
+class MoveDeclineIn(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=500, help_text="Why the image is on the right patient after all."
+    )
+
+
+class MoveListFilter(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=[MoveRequest.Status.PENDING],
+        default=MoveRequest.Status.PENDING,
+        help_text="Only pending moves are listed: decided ones are in each image's "
+        "history.",
+    )
+
+
 class MoveRequestOut(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
+    image = serializers.UUIDField(source="image.public_id")
     status = serializers.CharField()
     from_patient = serializers.UUIDField(source="from_patient.public_id")
     to_patient = serializers.UUIDField(source="to_patient.public_id")
@@ -74,10 +103,22 @@ class MoveRequestOut(serializers.Serializer[Any]):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class MoveRequestCreateView(APIView):
+class MoveRequestCreateView(CustodianAPIView):
     """Ask for an image on the wrong patient to be moved; a second person approves."""
 
-    @extend_schema(request=MoveRequestIn, responses={201: MoveRequestOut})
+    @extend_schema(
+        request=MoveRequestIn,
+        responses={
+            201: MoveRequestOut,
+            **_refusals(
+                {
+                    400: "No reason, the same patient, or one of another facility.",
+                    404: "No such image or patient, or not one the caller may see.",
+                    409: "A move of this image is already awaiting approval.",
+                }
+            ),
+        },
+    )
     def post(self, request: Request, image_id: str) -> Response:
         user = _user(request)
         image = image_for(user, image_id)
@@ -86,39 +127,89 @@ class MoveRequestCreateView(APIView):
         target = get_object_or_404(
             patients_visible_to(user), public_id=body.validated_data["to_patient"]
         )
-        try:
-            move = moves.request_move(
-                actor=user,
-                image=image,
-                to_patient=target,
-                reason=body.validated_data["reason"],
-                request=request,
-            )
-        except ImagingError as exc:
-            return _error(exc)
+        move = moves.request_move(
+            actor=user,
+            image=image,
+            to_patient=target,
+            reason=body.validated_data["reason"],
+            request=request._request,
+        )
         return Response(MoveRequestOut(move).data, status=status.HTTP_201_CREATED)
 
 
-class MoveRequestApproveView(APIView):
+class MoveRequestListView(CustodianAPIView):
+    """Pending moves the caller may decide: never their own, oldest first."""
+
+    @extend_schema(
+        parameters=[MoveListFilter],
+        responses={
+            200: MoveRequestOut(many=True),
+            **_refusals({400: "An unknown status (only pending is listed)."}),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        MoveListFilter(data=request.query_params).is_valid(raise_exception=True)
+        pending = moves.moves_awaiting(_user(request)).order_by("requested_at")
+        return Response(MoveRequestOut(pending[:200], many=True).data)
+
+
+def _move_to_decide(user: User, move_id: str) -> MoveRequest:
+    visible: QuerySet[MoveRequest] = MoveRequest.objects.filter(
+        from_patient__in=patients_visible_to(user)
+    )
+    return get_object_or_404(visible, public_id=move_id)
+
+
+def _decided(decide: Callable[..., MoveRequest], **kwargs: Any) -> Response:
+    # DRF would answer Django's PermissionDenied with a generic sentence; keep ours.
+    try:
+        decided = decide(**kwargs)
+    except SecondPersonRule as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return Response(MoveRequestOut(decided).data)
+
+
+class MoveRequestApproveView(CustodianAPIView):
     """Approve a pending move (not by the person who asked for it)."""
 
     @extend_schema(
         request=None,
         responses={
             200: MoveRequestOut,
-            403: inline_serializer("Refusal", {"detail": serializers.CharField()}),
+            **_refusals({403: OWN_MOVE, 404: NO_MOVE, 409: DECIDED}),
         },
     )
     def post(self, request: Request, move_id: str) -> Response:
         user = _user(request)
-        move = get_object_or_404(
-            MoveRequest.objects.filter(from_patient__in=patients_visible_to(user)),
-            public_id=move_id,
+        return _decided(
+            moves.approve_move,
+            actor=user,
+            move=_move_to_decide(user, move_id),
+            request=request._request,
         )
-        try:
-            decided = moves.approve_move(actor=user, move=move, request=request)
-        except ImagingError as exc:
-            return _error(exc)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        return Response(MoveRequestOut(decided).data)
+
+
+class MoveRequestDeclineView(CustodianAPIView):
+    """Decline a pending move with a reason: the image stays where it is."""
+
+    @extend_schema(
+        request=MoveDeclineIn,
+        responses={
+            200: MoveRequestOut,
+            **_refusals(
+                {400: "No reason given.", 403: OWN_MOVE, 404: NO_MOVE, 409: DECIDED}
+            ),
+        },
+    )
+    def post(self, request: Request, move_id: str) -> Response:
+        user = _user(request)
+        move = _move_to_decide(user, move_id)
+        body = MoveDeclineIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return _decided(
+            moves.decline_move,
+            actor=user,
+            move=move,
+            reason=body.validated_data["reason"],
+            request=request._request,
+        )

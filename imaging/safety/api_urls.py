@@ -16,6 +16,12 @@ urlpatterns = [
         api.MoveRequestCreateView.as_view(),
         name="move-request-create",
     ),
+    path("move-requests/", api.MoveRequestListView.as_view(), name="move-request-list"),
+    path(
+        "move-requests/<uuid:move_id>/decline/",
+        api.MoveRequestDeclineView.as_view(),
+        name="move-request-decline",
+    ),
     path(
         "move-requests/<uuid:move_id>/approve/",
         api.MoveRequestApproveView.as_view(),

@@ -5,6 +5,7 @@ import io
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import qrcode
 import qrcode.image.svg
@@ -31,7 +32,8 @@ from imaging.safety.models import CaptureHandoff, MoveRequest
 from imaging.selectors import image_for, images_visible_to
 from records.selectors import patients_visible_to
 
-BINDING_KEY = "capture_binding"
+# dd/mm/yyyy on the facility's clock (DESIGN.md §6, locale).
+LOCAL_TIME = "%d/%m/%Y %H:%M"
 
 
 def _user(request: HttpRequest) -> User:
@@ -70,19 +72,29 @@ def handoff_create(request: HttpRequest, patient_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def handoff_arrivals(request: HttpRequest, handoff_id: str) -> JsonResponse:
-    """Photos that have arrived since the link was made, for the desktop's live list."""
+    """Photos that came through this hand-off, for the desktop's live list."""
     user = _user(request)
-    made = get_object_or_404(CaptureHandoff, public_id=handoff_id, user=user)
-    arrived = images_visible_to(user).filter(
-        patient=made.patient, uploaded_by=user, uploaded_at__gte=made.created_at
+    made = get_object_or_404(
+        CaptureHandoff.objects.select_related("patient__facility"),
+        public_id=handoff_id,
+        user=user,
     )
+    arrived = images_visible_to(user).filter(handoff=made).order_by("uploaded_at")
+    zone = ZoneInfo(made.patient.facility.time_zone)
     return JsonResponse(
         {
             "opened": made.opened_at is not None,
             "expired": made.expires_at <= timezone.now(),
+            "finished": handoff.arrivals_finished(made),
             "images": [
-                {"id": str(i.public_id), "captured_at": i.captured_at.isoformat()}
-                for i in arrived.order_by("uploaded_at")[:100]
+                {
+                    "id": str(image.public_id),
+                    "captured_at": image.captured_at.isoformat(),
+                    "captured_at_local": timezone.localtime(
+                        image.captured_at, zone
+                    ).strftime(LOCAL_TIME),
+                }
+                for image in arrived[:100]
             ],
         }
     )
@@ -101,29 +113,9 @@ def handoff_open(request: HttpRequest, token: str) -> HttpResponse:
             {"message": exc.message},
             status=exc.status_code,
         )
-    request.session[BINDING_KEY] = {
-        "handoff": str(made.public_id),
-        "patient": str(made.patient.public_id),
-        "expires_at": made.expires_at.isoformat(),
-    }
+    handoff.bind_session(request, made)
     # /capture/ is a contract URL (DESIGN.md §6).
     return redirect(f"/capture/?patient={made.patient.public_id}")
-
-
-def current_binding(request: HttpRequest) -> CaptureHandoff | None:
-    """The hand-off this session's capture is bound to, if any and still live."""
-    data: dict[str, Any] | None = request.session.get(BINDING_KEY)
-    if not data:
-        return None
-    made = (
-        CaptureHandoff.objects.select_related("patient")
-        .filter(public_id=data["handoff"], user_id=_user(request).pk)
-        .first()
-    )
-    if made is None or made.expires_at <= timezone.now():
-        request.session.pop(BINDING_KEY, None)
-        return None
-    return made
 
 
 def _back(request: HttpRequest, image: ClinicalImage) -> HttpResponseRedirect:

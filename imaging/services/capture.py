@@ -30,6 +30,8 @@ from imaging.exceptions import (
     UploadTooLarge,
 )
 from imaging.models import ClinicalImage
+from imaging.safety.handoff import check_binding
+from imaging.safety.models import CaptureHandoff
 from imaging.validation import ImageFacts, inspect_image
 from records import tasks as retention_tasks
 from records.models import Encounter, Patient
@@ -62,6 +64,8 @@ class CaptureDetails:
     original_filename: str = ""
     # What the wristband barcode scan (or typed MRN) said, where the facility asks for it.
     wristband: str | None = None
+    # The hand-off binding of the session uploading (imaging.safety.handoff), if any.
+    handoff: CaptureHandoff | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -278,6 +282,7 @@ def capture_image(
         raise PatientNotFound("No such patient.")
     if not isinstance(actor, User):  # narrowed: anonymous users have no perms
         raise PatientNotFound("No such patient.")
+    check_binding(details.handoff, actor=actor, patient=patient)
     validate_details(details, patient, channel)
     key = details.idempotency_key
     spool, sha256, size = _spool(upload)
@@ -299,6 +304,12 @@ def capture_image(
                 raise
             return CaptureResult(image=replayed, created=False)
     return CaptureResult(image=image, created=True)
+
+
+def _handoff_detail(details: CaptureDetails) -> dict[str, str]:
+    if details.handoff is None:
+        return {}
+    return {"handoff": str(details.handoff.public_id)}
 
 
 def _store(
@@ -330,6 +341,7 @@ def _store(
         uploaded_by=actor,
         upload_channel=channel,
         idempotency_key=details.idempotency_key,
+        handoff=details.handoff,
         body_site=details.body_site
         or bodysites.describe(details.body_site_code, details.laterality),
         body_site_code=details.body_site_code,
@@ -365,6 +377,7 @@ def _store(
                     "size": size,
                     "channel": channel,
                     "content_type": facts.content_type,
+                    **_handoff_detail(details),
                     **details.extra,
                 },
             )

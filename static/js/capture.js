@@ -272,7 +272,9 @@
           photo.done = true;
           status.textContent = "Stored.";
           showReceipt(photo, answer);
-        } else if (xhr.status === 409) {
+        } else if (xhr.status === 409 && answer.existing_id) {
+          // A duplicate of a stored photo; any other 409 (a phone bound to another
+          // patient by a hand-off) is explained like every refusal below.
           photo.done = true;
           status.textContent = "Already in this patient's record (record " +
             answer.existing_id + "). Nothing new was stored.";

@@ -4,10 +4,14 @@ Two contexts of one Chromium: the desktop (ward PC) and the phone (mobile viewpo
 with its own session, as two real devices would have.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
@@ -57,6 +61,9 @@ def test_pc_hands_capture_to_the_phone_and_lists_the_photo_live(
     link = make_link(page, base)
     expect(page.locator(".patient-banner")).to_contain_text(f"MRN {patient.mrn}")
     expect(page.locator("#handoff-status")).to_have_text("Waiting for the phone…")
+    expires = timezone.now() + timedelta(minutes=10)
+    local = timezone.localtime(expires, ZoneInfo(patient.facility.time_zone))
+    expect(page.locator("#handoff-expiry")).to_contain_text(f"{local:%d/%m/%Y}")
     screenshot(page, "handoff-qr")
 
     mobile = phone.new_page()
@@ -129,6 +136,10 @@ def test_a_colleague_cannot_use_the_nurses_link_but_the_nurse_still_can(
         screenshot(theirs, "handoff-refused-phone")
     finally:
         colleagues_phone.close()
+    # The attempt is on the record for the privacy officer.
+    attempt = AuditEvent.objects.get(action="handoff_refused")
+    assert attempt.actor_username == "colleague"
+    assert attempt.detail["why"] == "another_users_link"
 
     # The refusal did not spend the link: its owner opens it as meant.
     mobile = phone.new_page()
@@ -138,3 +149,37 @@ def test_a_colleague_cannot_use_the_nurses_link_but_the_nurse_still_can(
     assert not AuditEvent.objects.filter(
         action="handoff_opened", actor_username="colleague"
     ).exists()
+
+
+def test_the_pc_stops_waiting_once_the_link_has_expired_and_offers_a_new_one(
+    live_server: object, page: Page, nurse: User, patient: Patient
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    sign_in(page, base, "nurse")
+    first = make_link(page, base)
+    status = page.locator("#handoff-status")
+    polls: list[str] = []
+
+    def count_poll(request: Request) -> None:
+        if "/arrivals/" in request.url:
+            polls.append(request.url)
+
+    page.on("request", count_poll)
+    # Past the expiry and the grace for uploads already under way: nothing can come.
+    with time_machine.travel(timezone.now() + timedelta(minutes=13)):
+        expect(status).to_have_text(
+            "This link has expired; make a new one.", timeout=15_000
+        )
+        renew = page.get_by_role("button", name="Make a new link")
+        expect(renew).to_be_visible()
+        expect(
+            page.get_by_role("img", name="QR code of the capture link")
+        ).to_have_count(0)
+        screenshot(page, "handoff-expired")
+        seen = len(polls)
+        page.wait_for_timeout(7_000)  # two polling periods
+        assert len(polls) == seen, "the page kept polling after the link expired"
+        renew.click()
+        expect(status).to_have_text("Waiting for the phone…")
+    page.get_by_text("Can't scan? Type the link").click()
+    assert page.locator(".mono").inner_text().strip() != first

@@ -28,7 +28,7 @@ from records.models import (
     RetentionRuleVersion,
     Ward,
 )
-from tests.factories import EncounterFactory, PatientFactory, capture, staff_on
+from tests.factories import EncounterFactory, PatientFactory, capture
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def right_patient(ward: Ward) -> Patient:
     )
     EncounterFactory(patient=child, ward=ward)
     return child
-
-
-@pytest.fixture
-def colleague(ward: Ward) -> User:
-    return staff_on(ward, username="colleague")
 
 
 def _client(user: User) -> Client:

@@ -10,22 +10,9 @@ from imaging.exceptions import InvalidField
 from imaging.models import ClinicalImage
 from imaging.safety.models import MoveRequest
 from imaging.safety.moves import MoveConflict, approve_move, request_move
-from records.models import Patient, Ward
-from tests.factories import EncounterFactory, PatientFactory, staff_on
+from records.models import Patient
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def right_patient(ward: Ward) -> Patient:
-    other = PatientFactory(facility=ward.facility, family_name="Right")
-    EncounterFactory(patient=other, ward=ward)
-    return other
-
-
-@pytest.fixture
-def colleague(ward: Ward) -> User:
-    return staff_on(ward, username="colleague")
 
 
 def test_a_move_needs_a_second_person_and_keeps_the_history(

@@ -145,3 +145,117 @@ def test_the_image_list_narrows_by_coded_body_site_and_side(
     unknown = client.get(url, {"body_site_code": "heel"})
     assert unknown.status_code == 400
     assert "body_site_code" in unknown.json()
+
+
+@pytest.fixture
+def pending_move(
+    nurse: User, right_patient: Patient, wound_photo: ClinicalImage
+) -> MoveRequest:
+    """The nurse asked for her patient's photo to go to the patient in the next bed."""
+    made = _client(nurse).post(
+        f"/api/images/{wound_photo.public_id}/move-requests/",
+        {"to_patient": str(right_patient.public_id), "reason": "Wrong bed"},
+        format="json",
+    )
+    assert made.status_code == 201
+    return MoveRequest.objects.get()
+
+
+def test_a_colleague_lists_the_moves_waiting_for_them_but_not_their_own(
+    nurse: User, colleague: User, pending_move: MoveRequest
+) -> None:
+    listed = _client(colleague).get("/api/move-requests/", {"status": "pending"})
+    assert listed.status_code == 200
+    [row] = listed.json()
+    assert row["id"] == str(pending_move.public_id)
+    assert row["image"] == str(pending_move.image.public_id)
+    assert (row["requested_by"], row["reason"]) == ("nurse", "Wrong bed")
+    assert _client(nurse).get("/api/move-requests/").json() == []
+
+
+def test_listing_decided_moves_is_a_clear_400(
+    nurse: User, pending_move: MoveRequest
+) -> None:
+    answer = _client(nurse).get("/api/move-requests/", {"status": "approved"})
+    assert answer.status_code == 400
+    assert "status" in answer.json()
+    assert answer.json()["detail"]
+
+
+def test_a_colleague_declines_a_move_with_a_reason_and_the_image_stays(
+    colleague: User, patient: Patient, pending_move: MoveRequest
+) -> None:
+    url = f"/api/move-requests/{pending_move.public_id}/decline/"
+    declined = _client(colleague).post(
+        url, {"reason": "Right patient after all"}, format="json"
+    )
+    assert declined.status_code == 200
+    assert declined.json()["status"] == "rejected"
+    assert declined.json()["decided_by"] == "colleague"
+    pending_move.image.refresh_from_db()
+    assert pending_move.image.patient == patient
+    events = AuditEvent.objects.filter(action="move_declined")
+    assert {e.reason for e in events} == {"Right patient after all"}
+    assert events.count() == 2  # one on each patient's access report
+    again = _client(colleague).post(url, {"reason": "Twice"}, format="json")
+    assert again.status_code == 409
+    assert "already been decided" in again.json()["detail"]
+    assert AuditEvent.objects.filter(action="move_declined").count() == 2
+
+
+def test_declining_without_a_reason_or_ones_own_move_is_refused_and_writes_nothing(
+    nurse: User, colleague: User, pending_move: MoveRequest
+) -> None:
+    url = f"/api/move-requests/{pending_move.public_id}/decline/"
+    before = AuditEvent.objects.count()
+    blank = _client(colleague).post(url, {"reason": " "}, format="json")
+    assert blank.status_code == 400
+    assert "reason" in blank.json()
+    own = _client(nurse).post(url, {"reason": "Changed my mind"}, format="json")
+    assert own.status_code == 403
+    assert "second person" in own.json()["detail"]
+    pending_move.refresh_from_db()
+    assert pending_move.status == MoveRequest.Status.PENDING
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_move_the_caller_may_not_see_is_not_found(
+    outsider: User, pending_move: MoveRequest
+) -> None:
+    before = AuditEvent.objects.count()
+    for action in ("approve", "decline"):
+        answer = _client(outsider).post(
+            f"/api/move-requests/{pending_move.public_id}/{action}/",
+            {"reason": "Not mine"},
+            format="json",
+        )
+        assert answer.status_code == 404
+        assert answer.json()["detail"]
+    assert _client(outsider).get("/api/move-requests/").json() == []
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_schema_lists_the_safety_endpoints_their_refusals_and_image_fields(
+    nurse: User,
+) -> None:
+    schema = _client(nurse).get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    refusals = {
+        ("/api/patients/{patient_id}/handoffs/", "post"): {"404"},
+        ("/api/images/{image_id}/move-requests/", "post"): {"400", "404", "409"},
+        ("/api/move-requests/", "get"): {"400"},
+        ("/api/move-requests/{move_id}/approve/", "post"): {"403", "404", "409"},
+        ("/api/move-requests/{move_id}/decline/", "post"): {
+            "400",
+            "403",
+            "404",
+            "409",
+        },
+    }
+    for (path, method), codes in refusals.items():
+        assert codes <= set(paths[path][method]["responses"]), (path, method)
+    image = schema["components"]["schemas"]["ImageDetail"]["properties"]
+    for name in ("sensitive", "body_site_code", "laterality", "consent_withdrawn_at"):
+        assert name in image, name
+    decline = paths["/api/move-requests/{move_id}/decline/"]["post"]
+    assert "requestBody" in decline
