@@ -35,13 +35,15 @@ run-stack: install
 	VENV=$(VENV) bash scripts/run-stack.sh
 
 ## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils),
-## and zip and GNU time for the export bench's floor (its time and its peak memory).
+## zbarimg to read the hand-off QR code as drawn, and zip and GNU time for the export
+## bench's floor (its time and its peak memory).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
-	  && command -v zip >/dev/null && test -x /usr/bin/time || { \
-	  echo "Installing chromium, poppler-utils, zip and time (Debian packages)"; \
+	  && command -v zip >/dev/null && test -x /usr/bin/time \
+	  && command -v zbarimg >/dev/null || { \
+	  echo "Installing chromium, poppler-utils, zip, time and zbar-tools (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils zip time >/dev/null; }
+	    chromium poppler-utils zip time zbar-tools >/dev/null; }
 
 # Tests marked postgres or real_worker need PostgreSQL (real workers share the test
 # database): without DATABASE_URL they are deselected, and pytest counts them as such.

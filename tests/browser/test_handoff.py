@@ -4,6 +4,7 @@ Two contexts of one Chromium: the desktop (ward PC) and the phone (mobile viewpo
 with its own session, as two real devices would have.
 """
 
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +40,21 @@ def make_link(desktop: Page, base_url: str) -> str:
     return link
 
 
+def scan_qr(desktop: Page, folder: Path) -> str:
+    """Decode the QR code as the browser drew it (zbarimg, a real barcode reader)."""
+    picture = folder / "qr.png"
+    desktop.get_by_role("img", name="QR code of the capture link").screenshot(
+        path=str(picture)
+    )
+    read = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(picture)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return read.stdout.strip()
+
+
 def sign_in_after_redirect(page: Page, username: str) -> None:
     """The phone was sent to the sign-in page; sign in there and follow on."""
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -65,6 +81,8 @@ def test_pc_hands_capture_to_the_phone_and_lists_the_photo_live(
     local = timezone.localtime(expires, ZoneInfo(patient.facility.time_zone))
     expect(page.locator("#handoff-expiry")).to_contain_text(f"{local:%d/%m/%Y}")
     screenshot(page, "handoff-qr")
+    # What a phone's camera reads off the screen is the link the page spells out.
+    assert scan_qr(page, tmp_path) == link
 
     mobile = phone.new_page()
     mobile.goto(link)
