@@ -98,7 +98,7 @@ def moves_awaiting(user: User) -> QuerySet[MoveRequest]:
             status=MoveRequest.Status.PENDING, from_patient__in=visible
         )
         .exclude(requested_by=user)
-        .select_related("from_patient", "to_patient", "requested_by", "image")
+        .select_related("from_patient__facility", "to_patient", "requested_by", "image")
     )
     if has_role(user, Role.RECORDS_MANAGER):
         return pending

@@ -1,9 +1,10 @@
 """What follows a wrong-patient move: who decides it, keep-until dates, paper copies."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -225,3 +226,19 @@ def test_a_copy_never_asked_back_cannot_be_marked_retrieved(
     copy.refresh_from_db()
     assert copy.retrieved_at is None
     assert not AuditEvent.objects.filter(action="hard_copy_retrieved").exists()
+
+
+def test_the_move_queue_gives_times_on_the_facilitys_clock(
+    nurse: User,
+    colleague: User,
+    facility: Facility,
+    right_patient: Patient,
+    wound_photo: ClinicalImage,
+) -> None:
+    Facility.objects.filter(pk=facility.pk).update(time_zone="Australia/Perth")
+    with time_machine.travel(datetime(2026, 3, 4, 1, 30, tzinfo=UTC), tick=False):
+        request_move(
+            actor=nurse, image=wound_photo, to_patient=right_patient, reason="Bed 4"
+        )
+    queue = _client(colleague).get(reverse("safety:move-queue")).content.decode()
+    assert "on 04/03/2026 09:30" in queue  # 01:30 UTC is 09:30 in Perth
