@@ -55,6 +55,35 @@ def lines(path: Path) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """A process's fields in /proc after its name: state, parent, group, ..."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    # The name, in parentheses, may itself hold spaces.
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _living() -> Iterator[tuple[int, list[str]]]:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            # A zombie has exited: only its parent's bookkeeping is left.
+            if fields and fields[0] != "Z":
+                yield int(entry.name), fields
+
+
+def children_of(pid: int) -> list[int]:
+    """The living processes whose parent is pid (a worker's pool children)."""
+    return [child for child, fields in _living() if fields[1] == str(pid)]
+
+
+def group_members(group: int) -> list[int]:
+    """The living processes in a process group (what Ctrl-C in a terminal reaches)."""
+    return [member for member, fields in _living() if fields[2] == str(group)]
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
