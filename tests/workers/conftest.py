@@ -159,6 +159,15 @@ class Stack:
             ready="beat: Starting",
         )
 
+    def idle(self) -> bool:
+        """Nothing queued, nothing unacknowledged: each task sent has run to its end.
+
+        A task's own writes can be visible before it has returned (cleaning up after a
+        commit), and acks_late acknowledges it only once it has.
+        """
+        broker = redis.Redis.from_url(self.broker_url)
+        return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """Kill a worker outright, pool children and all, as a lost host would."""
         os.killpg(process.pid, signal.SIGKILL)

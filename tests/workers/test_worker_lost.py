@@ -123,6 +123,7 @@ def test_an_export_whose_pool_child_is_killed_mid_build_is_built_exactly_once(
         return bundle.status == ExportBundle.Status.READY
 
     wait_for(ready, "the build to be redelivered and finished", 180)
+    wait_for(stack.idle, "the build to return")
     stack.stop(worker)
 
     # Run again from scratch after the kill, once, and finished by the second run.
