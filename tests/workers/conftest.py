@@ -187,7 +187,8 @@ class Stack:
             self.stop(process)
 
 
-def _broker_url() -> str:
+def broker_url_for_this_process() -> str:
+    """The Redis database of this (xdist) process: each runs one stack at a time."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     return f"{REDIS_URL}/{FIRST_DB + int(worker.removeprefix('gw') or 0)}"
 
@@ -195,7 +196,7 @@ def _broker_url() -> str:
 @pytest.fixture
 def stack(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Stack]:
     """A clean broker database, storage shared with the workers, and teardown of them."""
-    broker_url = _broker_url()
+    broker_url = broker_url_for_this_process()
     redis.Redis.from_url(broker_url).flushdb()
     running = Stack(tmp_path / "stack", broker_url)
     running.data_dir.mkdir()
