@@ -102,7 +102,7 @@ def test_a_killed_attempts_working_folder_is_removed_and_a_running_ones_kept(
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
     dead = tmp_path / "tmp" / f"custodian-export-{gone.pid}-abc"
     running = tmp_path / "tmp" / "custodian-export-1-def"
