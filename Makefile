@@ -29,8 +29,9 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 ## The distributed mode on this machine: gunicorn, a Celery worker and beat against the
-## local PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL override the defaults);
-## migrates, seeds demo data, runs in the foreground; Ctrl-C stops all three.
+## local PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL, STACK_BIND and
+## CUSTODIAN_DATA_DIR override the defaults); migrates, seeds demo data, runs in the
+## foreground; Ctrl-C stops all three.
 run-stack: install
 	VENV=$(VENV) bash scripts/run-stack.sh
 

@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     DISPOSAL_OBJECTED = "disposal_objected", "Objection to disposal"
     MATTER_OPENED = "matter_opened", "Legal matter opened"
     EXPORT_DOWNLOADED = "export_downloaded", "Export bundle downloaded"
+    EXPORT_BUILT = "export_built", "Export bundle built"
     EXPORT_EXPIRED = "export_expired", "Export bundle deleted on expiry"
     ACCESS_REPORT = "access_report", "Access report produced"
     HANDOFF_CREATED = "handoff_created", "Phone hand-off link created"

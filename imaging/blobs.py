@@ -4,13 +4,16 @@ Every object is encrypted with its image's data key before it reaches storage, s
 copied bucket or disk reveals nothing, and destroying the key destroys every copy.
 """
 
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from functools import partial
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import router, transaction
 from django.utils import timezone
 
@@ -102,6 +105,32 @@ def discard(name: str) -> None:
     """Delete an object, ignoring one that was never written."""
     if name and default_storage.exists(name):
         default_storage.delete(name)
+
+
+def _walk_s3(storage: Any, prefix: str, after: str) -> Iterator[str]:
+    root = f"{storage.location.strip('/')}/" if storage.location else ""
+    listing = storage.bucket.objects.filter(
+        Prefix=f"{root}{prefix}/", Marker=f"{root}{after}" if after else ""
+    )
+    for summary in listing:
+        yield summary.key.removeprefix(root)
+
+
+def _walk_files(storage: Storage, prefix: str, after: str) -> Iterator[str]:
+    base = Path(storage.path(""))
+    for folder, dirs, files in os.walk(base / prefix):
+        dirs.sort()
+        for file_name in sorted(files):
+            name = (Path(folder) / file_name).relative_to(base).as_posix()
+            if name > after:
+                yield name
+
+
+def stored_names(prefix: str, *, after: str = "") -> Iterator[str]:
+    """Every object name under a prefix, in name order, after a resume point."""
+    if hasattr(default_storage, "bucket"):
+        return _walk_s3(default_storage, prefix, after)
+    return _walk_files(default_storage, prefix, after)
 
 
 def original_name(image_public_id: UUID, sha256: str) -> str:

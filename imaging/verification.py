@@ -15,16 +15,15 @@ after the last row it finished), object reads can be throttled, and the reverse 
 """
 
 import hashlib
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from pathlib import PurePosixPath
+from typing import TypeVar
 
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import default_storage
 from django.db.models import Model, QuerySet
 
 from imaging import blobs
@@ -269,32 +268,6 @@ def check_data_keys(
         yield from _key_problems(batch)
 
 
-def _walk_s3(storage: Any, prefix: str, after: str) -> Iterator[str]:
-    root = f"{storage.location.strip('/')}/" if storage.location else ""
-    listing = storage.bucket.objects.filter(
-        Prefix=f"{root}{prefix}/", Marker=f"{root}{after}" if after else ""
-    )
-    for summary in listing:
-        yield summary.key.removeprefix(root)
-
-
-def _walk_files(storage: Storage, prefix: str, after: str) -> Iterator[str]:
-    base = Path(storage.path(""))
-    for folder, dirs, files in os.walk(base / prefix):
-        dirs.sort()
-        for file_name in sorted(files):
-            name = (Path(folder) / file_name).relative_to(base).as_posix()
-            if name > after:
-                yield name
-
-
-def stored_names(prefix: str, *, after: str = "") -> Iterator[str]:
-    """Every object name under a prefix, in name order, after a resume point."""
-    if hasattr(default_storage, "bucket"):
-        return _walk_s3(default_storage, prefix, after)
-    return _walk_files(default_storage, prefix, after)
-
-
 def _public_id(name: str) -> uuid.UUID | None:
     """The public id an object's name carries: originals/aa/<sha>/<image id>.enc, else
     the folder it is in (derivatives/aa/<image id>/, hardcopies/aa/<copy id>/,
@@ -356,7 +329,7 @@ def check_orphans(
         start = after if after.startswith(f"{kind.prefix}/") else ""
         if after and not start and after > kind.prefix:
             continue
-        names = stored_names(kind.prefix, after=start)
+        names = blobs.stored_names(kind.prefix, after=start)
         while batch := list(islice(names, LISTING_BATCH)):
             known = kind.known(batch)
             for name in batch:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make run-stack: the distributed mode on one machine. gunicorn, a Celery worker and
 # Celery beat against the local PostgreSQL and Redis, in the foreground; Ctrl-C (or any
-# one of them exiting) stops all three. Keys are throwaway ones generated into
-# var/stack/ for this machine only: a real deployment takes them from a secrets manager.
+# one of them exiting) stops all three. Keys are throwaway ones generated into the data
+# directory (CUSTODIAN_DATA_DIR, default var/stack/) for this machine only: a real
+# deployment takes them from a secrets manager.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,32 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/custodia
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
 export CUSTODIAN_DATA_DIR="$STACK_DIR"
 export CUSTODIAN_MFA_REQUIRED="${CUSTODIAN_MFA_REQUIRED:-0}"
+# Django answers 400 to a Host header it does not know, so unless ALLOWED_HOSTS is given
+# it follows STACK_BIND: its host (for every interface, this machine's name and addresses)
+# and loopback. A unix socket leaves it to the settings' default.
+if [ -z "${ALLOWED_HOSTS:-}" ]; then
+  ALLOWED_HOSTS="$("$PY" - "$BIND" <<'PYEOF'
+import socket
+import sys
+
+bind = sys.argv[1]
+if not bind.startswith(("unix:", "fd://")):
+    host = bind if bind.endswith("]") or ":" not in bind else bind.rsplit(":", 1)[0]
+    names = {"127.0.0.1", "localhost"}
+    if host in ("", "0.0.0.0", "[::]"):
+        names.add(socket.gethostname())
+        try:
+            found = socket.getaddrinfo(socket.gethostname(), None)
+        except OSError:
+            found = []
+        names.update(f"[{a}]" if ":" in a else a for a in (f[4][0] for f in found))
+    else:
+        names.add(host)
+    print(",".join(sorted(names)))
+PYEOF
+)"
+  [ -z "$ALLOWED_HOSTS" ] || export ALLOWED_HOSTS
+fi
 
 mkdir -p "$STACK_DIR"
 chmod 700 "$STACK_DIR"
@@ -71,5 +98,5 @@ pids+=($!)
 "$VENV/bin/celery" -A config beat --loglevel INFO --schedule "$STACK_DIR/celerybeat-schedule" &
 pids+=($!)
 
-echo "Custodian stack on http://$BIND (database $DATABASE_URL, broker $CELERY_BROKER_URL). Ctrl-C stops it."
+echo "Custodian stack on http://$BIND (database $DATABASE_URL, broker $CELERY_BROKER_URL, hosts ${ALLOWED_HOSTS:-default}). Ctrl-C stops it."
 wait -n "${pids[@]}"

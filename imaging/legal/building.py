@@ -3,10 +3,14 @@
 Safe to run twice and after a crash: each attempt claims the row with a fresh token and
 builds from scratch; only the attempt still holding the token may mark the bundle ready,
 and any other attempt discards what it stored. So a re-run after a worker died midway
-leaves exactly one complete bundle.
+leaves exactly one complete bundle. A worker killed outright (SIGKILL, the OOM killer) runs
+no cleanup: the attempt that finishes removes any object an earlier one stored under the
+bundle's folder, and each attempt removes the working folders dead processes left behind.
 """
 
 import hashlib
+import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from audit.services import Action, record_event
 from imaging import blobs, crypto
 from imaging.legal.bagit import CHUNK
 from imaging.legal.bundle import build_bag
@@ -28,6 +33,9 @@ RESUMABLE = (
     ExportBundle.Status.FAILED,
 )
 Progress = Callable[[int, int], None]
+# Working folders are named custodian-export-<pid>-<random>, so that a later attempt can
+# tell one whose process is gone from one still in use by a build running beside it.
+WORK_PREFIX = "custodian-export-"
 
 
 def _claim(bundle_id: int) -> str | None:
@@ -67,6 +75,25 @@ def _hashed(path: Path, digest: "hashlib._Hash") -> Iterator[bytes]:
             yield chunk
 
 
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        # Another user's process: running, and not ours to judge.
+        return True
+    return True
+
+
+def _remove_dead_work() -> None:
+    """Delete working folders (a partial ZIP, copies of originals) of killed attempts."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*-*"):
+        pid = folder.name.removeprefix(WORK_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _is_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_export_bundle(*, bundle_id: int, on_image: Progress | None = None) -> None:
     """Build the bundle if it is not built yet; on failure record why and re-raise."""
     token = _claim(bundle_id)
@@ -75,8 +102,9 @@ def build_export_bundle(*, bundle_id: int, on_image: Progress | None = None) -> 
     bundle = ExportBundle.objects.select_related("matter", "requested_by").get(
         pk=bundle_id
     )
+    _remove_dead_work()
     try:
-        with tempfile.TemporaryDirectory(prefix="custodian-export-") as work:
+        with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
             zip_path = Path(work) / "bundle.zip"
             count, head_hash = build_bag(
                 bundle, zip_path, Path(work), _reporter(bundle_id, token, on_image)
@@ -128,3 +156,24 @@ def _finish(
     if not finished:
         # Another attempt took the bundle over: keep only its object.
         transaction.on_commit(lambda: blobs.discard(stored))
+        return
+    record_event(
+        actor=None,
+        action=Action.EXPORT_BUILT,
+        target=bundle,
+        detail={
+            "matter": bundle.matter.reference,
+            "sha256": sha256,
+            "size": size,
+            "images": count,
+        },
+    )
+    transaction.on_commit(lambda: _discard_other_objects(bundle, stored))
+
+
+def _discard_other_objects(bundle: ExportBundle, kept: str) -> None:
+    # Only the finishing attempt's object is claimed by the row; any other under the
+    # bundle's folder was stored by an attempt killed before it could finish.
+    for name in list(blobs.stored_names(f"exports/{bundle.public_id}")):
+        if name != kept:
+            blobs.discard(name)

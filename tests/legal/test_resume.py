@@ -1,14 +1,20 @@
 """A build killed midway and run again leaves exactly one complete bundle; expiry deletes it."""
 
+import subprocess
+import sys
+import tempfile
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from imaging import blobs, crypto
 from imaging.legal import services
 from imaging.legal.building import build_export_bundle
 from imaging.legal.errors import ExportExpired
@@ -56,6 +62,61 @@ def test_a_build_killed_midway_and_rerun_yields_one_complete_bundle(
     path = tmp_path / "b.zip"
     path.write_bytes(bundle_bytes(bundle, legal_officer))
     assert "valid" in verify_bundle(path)
+
+
+def test_an_object_stored_by_an_attempt_killed_before_it_finished_is_removed(
+    legal_officer: User,
+    matter: LegalMatter,
+    media_root: Path,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    bundle = services.request_export(actor=legal_officer, matter=matter)
+    # What a worker killed between storing the ZIP and marking the bundle ready leaves.
+    left = blobs.save_encrypted(
+        f"exports/{bundle.public_id}/{'0' * 32}.zip.enc",
+        [b"PK half a bundle"],
+        crypto.new_data_key(),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build_export_bundle(bundle_id=bundle.pk)
+
+    bundle.refresh_from_db()
+    assert bundle.status == "ready"
+    assert [p.relative_to(media_root).as_posix() for p in _stored(media_root)] == [
+        bundle.storage_name
+    ]
+    assert bundle.storage_name != left
+    out = StringIO()
+    call_command("verify_storage", stdout=out, stderr=StringIO())
+    assert "0 problems" in out.getvalue()
+    built = AuditEvent.objects.get(action="export_built")
+    assert built.detail["sha256"] == bundle.sha256
+
+
+def test_a_killed_attempts_working_folder_is_removed_and_a_running_ones_kept(
+    legal_officer: User,
+    matter: LegalMatter,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / "tmp" / f"custodian-export-{gone.pid}-abc"
+    running = tmp_path / "tmp" / "custodian-export-1-def"
+    for folder in (dead, running):
+        folder.mkdir()
+        (folder / "bundle.zip").write_bytes(b"PK partial")
+    bundle = services.request_export(actor=legal_officer, matter=matter)
+
+    build_export_bundle(bundle_id=bundle.pk)
+
+    bundle.refresh_from_db()
+    assert bundle.status == "ready"
+    # The killed attempt's copies are gone, as is the build's own working folder.
+    assert list((tmp_path / "tmp").iterdir()) == [running]
 
 
 def test_each_download_is_counted_and_audited(

@@ -55,6 +55,35 @@ def lines(path: Path) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """A process's fields in /proc after its name: state, parent, group, ..."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    # The name, in parentheses, may itself hold spaces.
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _living() -> Iterator[tuple[int, list[str]]]:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            # A zombie has exited: only its parent's bookkeeping is left.
+            if fields and fields[0] != "Z":
+                yield int(entry.name), fields
+
+
+def children_of(pid: int) -> list[int]:
+    """The living processes whose parent is pid (a worker's pool children)."""
+    return [child for child, fields in _living() if fields[1] == str(pid)]
+
+
+def group_members(group: int) -> list[int]:
+    """The living processes in a process group (what Ctrl-C in a terminal reaches)."""
+    return [member for member, fields in _living() if fields[2] == str(group)]
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -130,6 +159,15 @@ class Stack:
             ready="beat: Starting",
         )
 
+    def idle(self) -> bool:
+        """Nothing queued, nothing unacknowledged: each task sent has run to its end.
+
+        A task's own writes can be visible before it has returned (cleaning up after a
+        commit), and acks_late acknowledges it only once it has.
+        """
+        broker = redis.Redis.from_url(self.broker_url)
+        return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """Kill a worker outright, pool children and all, as a lost host would."""
         os.killpg(process.pid, signal.SIGKILL)
@@ -149,7 +187,8 @@ class Stack:
             self.stop(process)
 
 
-def _broker_url() -> str:
+def broker_url_for_this_process() -> str:
+    """The Redis database of this (xdist) process: each runs one stack at a time."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     return f"{REDIS_URL}/{FIRST_DB + int(worker.removeprefix('gw') or 0)}"
 
@@ -157,7 +196,7 @@ def _broker_url() -> str:
 @pytest.fixture
 def stack(transactional_db: None, settings: Any, tmp_path: Path) -> Iterator[Stack]:
     """A clean broker database, storage shared with the workers, and teardown of them."""
-    broker_url = _broker_url()
+    broker_url = broker_url_for_this_process()
     redis.Redis.from_url(broker_url).flushdb()
     running = Stack(tmp_path / "stack", broker_url)
     running.data_dir.mkdir()

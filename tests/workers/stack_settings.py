@@ -23,3 +23,14 @@ if heartbeat_dir := env.str("TEST_HEARTBEAT_DIR", default=""):
             "args": (heartbeat_dir,),
         },
     }
+
+# The nightly retention sweep, under its own name and task, every few seconds instead: so
+# a test sees beat itself start it, and start it again, without waiting for 01:30.
+if sweep_seconds := env.float("TEST_RETENTION_SWEEP_SECONDS", default=0):
+    CELERY_BEAT_SCHEDULE = {
+        **CELERY_BEAT_SCHEDULE,
+        "retention-sweep-daily": {
+            **CELERY_BEAT_SCHEDULE["retention-sweep-daily"],
+            "schedule": sweep_seconds,
+        },
+    }

@@ -5,43 +5,35 @@ done, and what a user would then find. The retention sweep, as beat starts it ea
 also goes on past the proposal: two approvals, then the worker carries out the disposal.
 """
 
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import User
-from django.utils import timezone
 from PIL import Image
 
 from config.celery import app as celery_app
-from imaging import blobs
 from imaging.hardcopy.models import HardCopy, HardCopyFile
 from imaging.legal.services import open_matter, request_export
 from imaging.models import ClinicalImage, DataKey, Derivative, ExportBundle
 from imaging.services.access import derivative_bytes
-from records.holds import place_legal_hold
-from records.models import (
-    DisposalBatch,
-    DisposalItem,
-    DisposalRecord,
-    RetentionRule,
-    Ward,
-)
+from records.models import DisposalBatch, DisposalItem, DisposalRecord
 from records.retention.review import approve_disposal, start_disposal
-from records.retention.rules import save_retention_rule
 from tests.factories import capture
-from tests.retention.conftest import patient_seen, photo_of
 from tests.workers.conftest import Stack, wait_for
+from tests.workers.retention_case import (
+    NIGHTLY_SWEEP,
+    RetentionCase,
+    decrypts_unaltered,
+    only_the_due_photo_awaits_review,
+    proposed_batch,
+    three_photos_under_the_schedule,
+)
 
 pytestmark = pytest.mark.real_worker
-
-NIGHTLY_SWEEP = "retention-sweep-daily"
 
 
 @dataclass(frozen=True)
@@ -132,47 +124,8 @@ def _bundle_stored(bundle: object, media: Path) -> None:
     assert (media / bundle.storage_name).is_file()
 
 
-@dataclass(frozen=True)
-class RetentionCase:
-    """Three old enough photos: one due, one due but under a legal hold, one not yet due."""
-
-    due: ClinicalImage
-    held: ClinicalImage
-    not_yet_due: ClinicalImage
-
-
-def _photo_discharged(nurse: User, ward: Ward, years_ago: int) -> ClinicalImage:
-    seen = timezone.localdate() - timedelta(days=366 * years_ago)
-    person = patient_seen(ward, born=seen - timedelta(days=366 * 40), last_seen=seen)
-    return photo_of(nurse, person, seen)
-
-
 def _sweep_the_schedule(request: pytest.FixtureRequest) -> object:
-    nurse, ward = request.getfixturevalue("nurse"), request.getfixturevalue("ward")
-    ward.facility.sector = "private"
-    ward.facility.save()
-    save_retention_rule(
-        actor=request.getfixturevalue("records_manager"),
-        rule=RetentionRule(
-            name="NSW adult",
-            jurisdiction="NSW",
-            sector="private",
-            trigger="last_service",
-            years=7,
-            citation="NSW HRIPA s25",
-        ),
-        reason="The schedule this hospital follows",
-    )
-    case = RetentionCase(
-        due=_photo_discharged(nurse, ward, years_ago=10),
-        held=_photo_discharged(nurse, ward, years_ago=10),
-        not_yet_due=_photo_discharged(nurse, ward, years_ago=1),
-    )
-    place_legal_hold(
-        actor=request.getfixturevalue("legal_officer"),
-        reason="Claim notified",
-        patients=[case.held.patient],
-    )
+    case = three_photos_under_the_schedule(request)
     # Exactly what beat sends each night.
     celery_app.send_task(
         str(django_settings.CELERY_BEAT_SCHEDULE[NIGHTLY_SWEEP]["task"])
@@ -180,32 +133,9 @@ def _sweep_the_schedule(request: pytest.FixtureRequest) -> object:
     return case
 
 
-def _proposed_batch() -> DisposalBatch | None:
-    return DisposalBatch.objects.filter(status=DisposalBatch.Status.PROPOSED).first()
-
-
-def _decrypts_unaltered(image: ClinicalImage) -> bool:
-    key = blobs.data_key(image.public_id)
-    digest = hashlib.sha256()
-    for piece in blobs.read_decrypted(image.storage_name, key):
-        digest.update(piece)
-    return digest.hexdigest() == image.sha256
-
-
 def _only_the_due_photo_awaits_review(case: object, media: Path) -> None:
     assert isinstance(case, RetentionCase)
-    batch = _proposed_batch()
-    assert batch is not None
-    assert batch.proposed_by is None
-    proposed = set(batch.items.values_list("image_id", flat=True))
-    assert proposed == {case.due.pk}
-    # Proposed is not destroyed: every original is still there and still decrypts.
-    for image in (case.due, case.held, case.not_yet_due):
-        image.refresh_from_db()
-        assert image.status == ClinicalImage.Status.ACTIVE
-        assert _decrypts_unaltered(image)
-    assert case.not_yet_due.retain_until is not None
-    assert case.not_yet_due.retain_until > timezone.localdate()
+    only_the_due_photo_awaits_review(case)
 
 
 PIPELINES = [
@@ -230,7 +160,7 @@ PIPELINES = [
     Pipeline(
         name="retention-sweep",
         start=_sweep_the_schedule,
-        is_done=lambda _: _proposed_batch() is not None,
+        is_done=lambda _: proposed_batch() is not None,
         check=_only_the_due_photo_awaits_review,
     ),
 ]
@@ -259,8 +189,8 @@ def test_an_approved_disposal_is_carried_out_by_the_worker(
     stack.start_worker()
     case = _sweep_the_schedule(request)
     assert isinstance(case, RetentionCase)
-    wait_for(lambda: _proposed_batch() is not None, "the sweep to propose a batch")
-    batch = _proposed_batch()
+    wait_for(lambda: proposed_batch() is not None, "the sweep to propose a batch")
+    batch = proposed_batch()
     assert batch is not None
     approve_disposal(actor=first, batch=batch)
     approve_disposal(actor=second, batch=batch)
@@ -289,4 +219,4 @@ def test_an_approved_disposal_is_carried_out_by_the_worker(
     for kept in (case.held, case.not_yet_due):
         kept.refresh_from_db()
         assert kept.status == ClinicalImage.Status.ACTIVE
-        assert _decrypts_unaltered(kept)
+        assert decrypts_unaltered(kept)
