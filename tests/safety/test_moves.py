@@ -47,9 +47,10 @@ def test_a_move_needs_a_second_person_and_keeps_the_history(
     }
 
 
-def test_a_records_manager_may_approve(
+def test_a_records_manager_may_approve_and_the_page_history_names_both_patients(
     nurse: User,
     records_manager: User,
+    patient: Patient,
     right_patient: Patient,
     wound_photo: ClinicalImage,
 ) -> None:
@@ -59,6 +60,14 @@ def test_a_records_manager_may_approve(
     approve_move(actor=records_manager, move=move)
     wound_photo.refresh_from_db()
     assert wound_photo.patient == right_patient
+    client = Client()
+    client.force_login(records_manager)
+    html = client.get(f"/images/{wound_photo.public_id}/").content.decode()
+    history = html.split('id="history-h"')[1]
+    assert f"from MRN {patient.mrn} to MRN {right_patient.mrn}" in history
+    # The upload is filed under the first patient, the page view under the right one.
+    assert f"<td>{patient.mrn}</td>" in history
+    assert f"<td>{right_patient.mrn}</td>" in history
 
 
 def test_a_move_needs_a_reason_and_a_different_patient(
@@ -87,24 +96,3 @@ def test_one_pending_move_per_image_and_decided_once(
     approve_move(actor=colleague, move=move)
     with pytest.raises(MoveConflict):
         approve_move(actor=colleague, move=move)
-
-
-def test_the_image_page_history_names_both_patients_after_a_move(
-    nurse: User,
-    records_manager: User,
-    patient: Patient,
-    right_patient: Patient,
-    wound_photo: ClinicalImage,
-) -> None:
-    move = request_move(
-        actor=nurse, image=wound_photo, to_patient=right_patient, reason="Wrong bed"
-    )
-    approve_move(actor=records_manager, move=move)
-    client = Client()
-    client.force_login(records_manager)
-    html = client.get(f"/images/{wound_photo.public_id}/").content.decode()
-    history = html.split('id="history-h"')[1]
-    assert f"from MRN {patient.mrn} to MRN {right_patient.mrn}" in history
-    # The upload is filed under the first patient, the page view under the right one.
-    assert f"<td>{patient.mrn}</td>" in history
-    assert f"<td>{right_patient.mrn}</td>" in history
