@@ -3,7 +3,7 @@
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,6 +21,9 @@ from tests.factories import (
     capture,
     staff_on,
 )
+
+if TYPE_CHECKING:
+    from tests.s3 import S3Server
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +154,16 @@ def nurse_api(nurse: User) -> Any:
     token = Token.objects.create(user=nurse)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator["S3Server"]:
+    """An S3-compatible server (moto) on a free port of 127.0.0.1, for the session."""
+    # Imported here: boto3 and moto cost most test runs half a second for nothing.
+    from tests.s3 import running_s3_server
+
+    with running_s3_server(tmp_path_factory.mktemp("s3-probe")) as server:
+        yield server
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
