@@ -144,16 +144,27 @@ def wound_photo(nurse: User, patient: Patient) -> ClinicalImage:
     )
 
 
-@pytest.fixture
-def nurse_api(nurse: User) -> Any:
-    """An API client signed in as the nurse with a device token."""
+def _api_client_for(user: User) -> Any:
+    """An API client signed in just now with a device token of the user's own."""
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     client = APIClient()
-    token = Token.objects.create(user=nurse)
+    token = Token.objects.create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def nurse_api(nurse: User) -> Any:
+    """An API client signed in as the nurse with a device token."""
+    return _api_client_for(nurse)
+
+
+@pytest.fixture
+def legal_api(legal_officer: User) -> Any:
+    """An API client signed in as the legal officer (recently: exports ask for that)."""
+    return _api_client_for(legal_officer)
 
 
 @pytest.fixture(scope="session")
