@@ -7,9 +7,6 @@ hand-made copy of it. The `s3_server` fixture (tests/conftest.py) starts one per
 """
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +17,8 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.config.processes import clean_env, run
+
 REGION = "ap-southeast-2"
 # moto accepts any credentials; these exist only inside the test's own server.
 ACCESS_KEY = "test-access-key"
@@ -81,25 +79,8 @@ class S3Server:
 
 def _storage_from_settings(endpoint_url: str, data_dir: Path) -> dict[str, Any]:
     """The default storage that config/settings.py builds for STORAGE_BACKEND=s3."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "STORAGE_BACKEND", "DATABASE_URL", "CUSTODIAN_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        CUSTODIAN_DATA_DIR=str(data_dir),
-        **s3_environment(endpoint_url, "custodian-probe"),
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = clean_env(data_dir, **s3_environment(endpoint_url, "custodian-probe"))
+    done = run(env, "-c", PROBE)
     assert done.returncode == 0, done.stderr
     storage: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return storage
