@@ -3,7 +3,7 @@
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,6 +21,9 @@ from tests.factories import (
     capture,
     staff_on,
 )
+
+if TYPE_CHECKING:
+    from tests.s3 import S3Server
 
 
 @pytest.fixture(autouse=True)
@@ -141,16 +144,37 @@ def wound_photo(nurse: User, patient: Patient) -> ClinicalImage:
     )
 
 
-@pytest.fixture
-def nurse_api(nurse: User) -> Any:
-    """An API client signed in as the nurse with a device token."""
+def _api_client_for(user: User) -> Any:
+    """An API client signed in just now with a device token of the user's own."""
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     client = APIClient()
-    token = Token.objects.create(user=nurse)
+    token = Token.objects.create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def nurse_api(nurse: User) -> Any:
+    """An API client signed in as the nurse with a device token."""
+    return _api_client_for(nurse)
+
+
+@pytest.fixture
+def legal_api(legal_officer: User) -> Any:
+    """An API client signed in as the legal officer (recently: exports ask for that)."""
+    return _api_client_for(legal_officer)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator["S3Server"]:
+    """An S3-compatible server (moto) on a free port of 127.0.0.1, for the session."""
+    # Imported here: boto3 and moto cost most test runs half a second for nothing.
+    from tests.s3 import running_s3_server
+
+    with running_s3_server(tmp_path_factory.mktemp("s3-probe")) as server:
+        yield server
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

@@ -25,8 +25,10 @@ from tests.workers.broker import celery_sending_to
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
-# A Redis database of our own per xdist process, apart from the app's (CI uses 15).
-FIRST_DB = 10
+# A Redis database of our own per xdist process, apart from the app's (CI uses 15), each
+# flushed as a test starts: two runs on one machine set CUSTODIAN_TEST_WORKER_REDIS_DB
+# apart (the first process's database; later ones count up) so neither empties the other's.
+FIRST_DB = int(os.environ.get("CUSTODIAN_TEST_WORKER_REDIS_DB", "10"))
 STARTUP_SECONDS = 60
 
 
