@@ -2,13 +2,23 @@
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imaging.exceptions import DuplicateImage, ImagingError
+from imaging.serializers import ErrorSerializer
 
 FIELDS_INVALID = "Some fields are not valid; see the messages for each field."
+
+
+def refusals(codes: dict[int, str]) -> dict[int, OpenApiResponse]:
+    """Documented refusals for a schema, each answering {"detail": ...} (and fields)."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=text)
+        for code, text in codes.items()
+    }
 
 
 def imaging_error_response(exc: ImagingError) -> Response:

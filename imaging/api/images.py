@@ -23,7 +23,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imaging.api.errors import CustodianAPIView
+from imaging.api.errors import CustodianAPIView, refusals
 from imaging.exceptions import ImagingError
 from imaging.models import ClinicalImage, Derivative
 from imaging.responses import protected_bytes, protected_stream
@@ -58,9 +58,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
         "the same file answers 200 with the original receipt, never a second image."
     ),
 )
-ERRORS = {
-    code: OpenApiResponse(ErrorSerializer, description=text)
-    for code, text in {
+ERRORS = refusals(
+    {
         400: "A field is not valid (field errors beside detail).",
         404: "No such patient, or not one the caller may see.",
         409: (
@@ -70,8 +69,8 @@ ERRORS = {
         413: "The file is over CUSTODIAN_MAX_UPLOAD_MB.",
         415: "Not an accepted image (JPEG, PNG, HEIC/HEIF, WebP, TIFF) or damaged.",
         422: "The Idempotency-Key was used for another patient or other bytes.",
-    }.items()
-}
+    }
+)
 BINARY = {(200, "image/*"): OpenApiTypes.BINARY, 404: ErrorSerializer}
 
 

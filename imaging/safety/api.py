@@ -8,17 +8,16 @@ from django.core.exceptions import PermissionDenied as SecondPersonRule
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imaging.api.errors import CustodianAPIView
+from imaging.api.errors import CustodianAPIView, refusals
 from imaging.safety import handoff, moves
 from imaging.safety.models import MoveRequest
 from imaging.selectors import image_for
-from imaging.serializers import ErrorSerializer
 from records.selectors import patients_visible_to
 
 
@@ -26,14 +25,6 @@ def _user(request: Request) -> User:
     if not isinstance(request.user, User):
         raise NotAuthenticated
     return request.user
-
-
-def _refusals(codes: dict[int, str]) -> dict[int, OpenApiResponse]:
-    """Documented refusals, each answering {"detail": ...} (field errors beside it)."""
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=text)
-        for code, text in codes.items()
-    }
 
 
 NO_MOVE = "No such move request, or not one the caller may decide."
@@ -54,7 +45,7 @@ class HandoffCreateView(CustodianAPIView):
         request=None,
         responses={
             201: HandoffOut,
-            **_refusals(
+            **refusals(
                 {404: "No such patient, or not one the caller may capture for."}
             ),
         },
@@ -110,7 +101,7 @@ class MoveRequestCreateView(CustodianAPIView):
         request=MoveRequestIn,
         responses={
             201: MoveRequestOut,
-            **_refusals(
+            **refusals(
                 {
                     400: "No reason, the same patient, or one of another facility.",
                     404: "No such image or patient, or not one the caller may see.",
@@ -144,7 +135,7 @@ class MoveRequestListView(CustodianAPIView):
         parameters=[MoveListFilter],
         responses={
             200: MoveRequestOut(many=True),
-            **_refusals({400: "An unknown status (only pending is listed)."}),
+            **refusals({400: "An unknown status (only pending is listed)."}),
         },
     )
     def get(self, request: Request) -> Response:
@@ -176,7 +167,7 @@ class MoveRequestApproveView(CustodianAPIView):
         request=None,
         responses={
             200: MoveRequestOut,
-            **_refusals({403: OWN_MOVE, 404: NO_MOVE, 409: DECIDED}),
+            **refusals({403: OWN_MOVE, 404: NO_MOVE, 409: DECIDED}),
         },
     )
     def post(self, request: Request, move_id: str) -> Response:
@@ -196,7 +187,7 @@ class MoveRequestDeclineView(CustodianAPIView):
         request=MoveDeclineIn,
         responses={
             200: MoveRequestOut,
-            **_refusals(
+            **refusals(
                 {400: "No reason given.", 403: OWN_MOVE, 404: NO_MOVE, 409: DECIDED}
             ),
         },
