@@ -170,7 +170,7 @@ def _prefix(prefix: str, scope: str, **params: object) -> Callable[[], list]:
 
 def _gallery(data: Dataset, nurse: Client, manager: Client) -> list[Figure]:
     heavy = data.heavy_patient
-    gallery = reverse("records:patient-gallery", args=[heavy.public_id])
+    gallery = reverse("imaging:patient-gallery", args=[heavy.public_id])
     first, by_site = _keyset(data), _keyset(data, BY_SITE_CODE, code=SACRAL_REGION)
     unfiltered = {str(row[0]) for row in first()}
     site_filter = {"body_site": CODE_PREFIX + SACRAL_REGION}

@@ -30,9 +30,9 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from PIL import Image
-from imaging.legal import services
-from imaging.legal.building import build_export_bundle
-from records.roles import Role
+from legal import services
+from legal.building import build_export_bundle
+from accounts.roles import Role
 from tests.factories import (EncounterFactory, FacilityFactory, PatientFactory,
     UserFactory, WardFactory, capture, staff_on)
 from records.models import FacilityAssignment
@@ -68,9 +68,9 @@ os.environ["CUSTODIAN_DATA_DIR"] = sys.argv[1]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.contrib.auth.models import User
-from imaging.legal import services
-from imaging.models import ExportBundle
-from records.models import LegalMatter
+from legal import services
+from legal.models import ExportBundle
+from legal.models import LegalMatter
 def high_water_kb():
     with open("/proc/self/status") as status:
         for line in status:

@@ -21,8 +21,8 @@ from django.conf import settings
 from PIL import Image
 
 from bench.common import Figure
-from imaging.hardcopy import pdf
-from imaging.hardcopy.pictures import prepare
+from hardcopy import pdf
+from hardcopy.pictures import prepare
 
 BATCH = 200
 PHONE_SIZE = (1600, 1200)

@@ -31,13 +31,13 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
+from accounts.roles import Role
+from accounts.rolesync import ensure_roles
 from bench.common import Figure
 from config.celery import app as celery_app
 from imaging.models import ClinicalImage
 from imaging.services import CaptureDetails, capture_image
 from records.models import Encounter, Facility, Patient, StaffMembership, Ward
-from records.roles import Role
-from records.rolesync import ensure_roles
 
 COUNT = int(os.environ.get("BENCH_INGEST_IMAGES", "12"))
 MB = 1024 * 1024

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from bench.common import Figure, fact, timed
 from bench.datagen import bench_dataset
-from records.retention.compute import recompute_retention
-from records.retention.sweep import due_images, sweep_retention
+from retention.compute import recompute_retention
+from retention.sweep import due_images, sweep_retention
 
 T = TypeVar("T")
 

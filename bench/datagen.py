@@ -25,9 +25,9 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
+from accounts.roles import Role
+from accounts.rolesync import ensure_roles
 from records.models import Facility, FacilityAssignment, Patient, StaffMembership, Ward
-from records.roles import Role
-from records.rolesync import ensure_roles
 
 MRN_PREFIX = "B"
 HEAVY_IMAGES = 5000

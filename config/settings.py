@@ -72,9 +72,20 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # Custodian's own apps, in layer order: each imports only those above it
+    # (docs/architecture.md; import-linter checks it).
+    "vault",
     "audit",
+    "accounts",
     "records",
     "imaging",
+    "hardcopy",
+    "legal",
+    "retention",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +153,7 @@ if env.str("CUSTODIAN_KEYS_DATABASE_URL", default=""):
     DATABASES["keys"] = _tuned(
         env.db_url("CUSTODIAN_KEYS_DATABASE_URL"), "test-custodian-keys.sqlite3"
     )
-    DATABASE_ROUTERS = ["config.routers.KeyStoreRouter"]
+    DATABASE_ROUTERS = ["vault.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Storage: local files under the data directory, or private S3-compatible object storage.
@@ -294,11 +305,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "retention-sweep-daily": {
-        "task": "records.tasks.sweep_retention",
+        "task": "retention.tasks.sweep_retention",
         "schedule": crontab(hour=1, minute=30),
     },
     "disposal-carry-out-hourly": {
-        "task": "records.tasks.carry_out_due_disposals",
+        "task": "retention.tasks.carry_out_due_disposals",
         "schedule": crontab(minute=45),
     },
     "audit-checkpoint-daily": {
@@ -307,11 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-queues hard copies a lost task left behind (paper records must get every print).
     "hard-copy-sweep": {
-        "task": "imaging.hardcopy.tasks.sweep_hard_copies",
+        "task": "hardcopy.tasks.sweep_hard_copies",
         "schedule": crontab(minute="*/10"),
     },
     "delete-expired-exports-hourly": {
-        "task": "imaging.tasks.delete_expired_exports",
+        "task": "legal.tasks.delete_expired_exports",
         "schedule": crontab(minute=40),
     },
 }
@@ -371,32 +382,26 @@ LOGGING = {
 # Security hardening (OWASP ASVS level 2; docs/security.md). Everything about sign-in,
 # sessions, headers and the API's defences is grouped here so it can be reviewed at once.
 # ---------------------------------------------------------------------------------------
-INSTALLED_APPS += [
-    "csp",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "config.security",
-]
 _AUTH_MW = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE[_AUTH_MW + 1 : _AUTH_MW + 1] = [
     "django_otp.middleware.OTPMiddleware",
     # Absolute session limit, then the MFA gate: both need the user and its device.
-    "config.security.middleware.SessionLifetimeMiddleware",
-    "config.security.middleware.MultiFactorMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MultiFactorMiddleware",
 ]
 # Throttle sign-in attempts before anything else touches the database.
 MIDDLEWARE[1:1] = [
-    "config.security.middleware.LoginThrottleMiddleware",
+    "accounts.middleware.LoginThrottleMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.security.middleware.PermissionsPolicyMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
 ]
 
 # Client address: ipware is not installed, so axes would fall back to REMOTE_ADDR (the
 # proxy's address) for everyone; our resolver counts CUSTODIAN_PROXY_COUNT hops instead.
 CUSTODIAN_PROXY_COUNT = env.int("CUSTODIAN_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "config.security.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.clientip.client_ip"
 # Lockouts answer 403: JSON for the API, the lockout page for people.
-AXES_LOCKOUT_CALLABLE = "config.security.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Attempts per minute, counted before authentication so parallel bursts cannot race the
 # lockout counter (DESIGN.md §7, django-axes).
 CUSTODIAN_LOGIN_ATTEMPTS_PER_IP = env.int("CUSTODIAN_LOGIN_ATTEMPTS_PER_IP", default=20)
@@ -409,7 +414,7 @@ CUSTODIAN_SESSION_MAX_HOURS = env.int("CUSTODIAN_SESSION_MAX_HOURS", default=12)
 # Exports, disposal approvals and rule changes ask for the password again after this.
 CUSTODIAN_REAUTH_MINUTES = env.int("CUSTODIAN_REAUTH_MINUTES", default=5)
 
-# Multi-factor: TOTP secrets are sealed with the master key (config.security.models).
+# Multi-factor: TOTP secrets are sealed with the master key (accounts.models).
 OTP_TOTP_ISSUER = "Custodian"
 
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere.
@@ -433,11 +438,11 @@ CUSTODIAN_API_TOKEN_HOURS = env.int("CUSTODIAN_API_TOKEN_HOURS", default=12)
 CUSTODIAN_API_USER_RATE = env.str("CUSTODIAN_API_USER_RATE", default="1200/hour")
 CUSTODIAN_API_ANON_RATE = env.str("CUSTODIAN_API_ANON_RATE", default="120/hour")
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "config.security.authentication.ExpiringTokenAuthentication",
+    "accounts.authentication.ExpiringTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
-    "config.security.throttling.PerUserThrottle",
-    "config.security.throttling.AnonymousThrottle",
+    "accounts.throttling.PerUserThrottle",
+    "accounts.throttling.AnonymousThrottle",
 ]
-REST_FRAMEWORK["EXCEPTION_HANDLER"] = "config.security.api.exception_handler"
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "accounts.api.exception_handler"

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core import checks
 
 
 class ImagingConfig(AppConfig):
@@ -7,6 +6,6 @@ class ImagingConfig(AppConfig):
     verbose_name = "Clinical imaging"
 
     def ready(self) -> None:
-        from config.routers import check_keys_database
+        from imaging import extensions, tasks  # noqa: F401  (tasks: enqueued by name)
 
-        checks.register(check_keys_database, checks.Tags.security)
+        extensions.register()

@@ -20,7 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imaging.api.errors import CustodianAPIView
+from common.api import CustodianAPIView
 from imaging.api.images import PatientImages
 from imaging.forms import CaptureForm, WristbandForm
 from imaging.howto import delete_from_phone_html

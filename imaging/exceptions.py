@@ -1,15 +1,12 @@
 """Domain failures of the imaging services; views turn them into clear 4xx answers."""
 
+from typing import Any
 
-class ImagingError(Exception):
-    """Base: a request that cannot be carried out, with the status it deserves."""
+from common.errors import DomainError
 
-    status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ImagingError(DomainError):
+    """Base of imaging's failures (and, for now, of the apps built on imaging)."""
 
 
 class InvalidField(ImagingError):
@@ -32,6 +29,9 @@ class DuplicateImage(ImagingError):
     def __init__(self, message: str, *, existing_public_id: str) -> None:
         super().__init__(message, field="file")
         self.existing_public_id = existing_public_id
+
+    def extra(self) -> dict[str, Any]:
+        return {"existing_id": self.existing_public_id}
 
 
 class PatientNotFound(ImagingError):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from imaging.hooks import extra_visibility
 from imaging.models import ClinicalImage, Derivative
 from records.selectors import patients_visible_to
 
@@ -14,18 +15,8 @@ AnyUser = User | AnonymousUser
 
 def images_visible_to(user: AnyUser) -> QuerySet[ClinicalImage]:
     """Active images of the patients whose record the user may open."""
-    rule = Q(patient__in=patients_visible_to(user)) | _legal_matter_scope(user)
+    rule = Q(patient__in=patients_visible_to(user)) | extra_visibility(user)
     return ClinicalImage.objects.active().filter(rule)
-
-
-# --- Legal officers (issue 8) -----------------------------------------------------------
-# Legal officers open no clinical records of their own; they see exactly the images in the
-# scope of the open matters they are working on. Kept apart from the access rule in
-# records/selectors.py, which governs whole patients.
-def _legal_matter_scope(user: AnyUser) -> Q:
-    from imaging.legal.scope import legal_scope_q
-
-    return legal_scope_q(user)
 
 
 def image_for(user: AnyUser, public_id: UUID | str) -> ClinicalImage:

@@ -7,23 +7,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from imaging import bodysites
+from imaging.hooks import is_kept_by
 from imaging.models import ClinicalImage
 from imaging.services.capture import MAX_NOTE, PURPOSES
-from records.holds import is_under_hold
 from records.models import Patient
 
 RECEIPT_MESSAGE = (
     "Stored in the patient's health record. Delete the photo from your device now."
 )
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """Every refusal: a sentence in detail, and per-field messages where they apply."""
-
-    detail = serializers.CharField()
-    existing_id = serializers.UUIDField(
-        required=False, help_text="On 409: the image already holding these bytes."
-    )
 
 
 class PatientSerializer(serializers.ModelSerializer[Patient]):
@@ -242,4 +233,4 @@ class ImageDetailSerializer(ImageSerializer):
         read_only_fields = fields
 
     def get_under_hold(self, image: ClinicalImage) -> bool:
-        return is_under_hold(image)
+        return is_kept_by(image, "legal_hold")

@@ -8,9 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 
 from imaging import bodysites
-from imaging.gallery import access_history, image_page_detail
+from imaging.forms import GalleryFilterForm
+from imaging.gallery import (
+    GalleryFilters,
+    GalleryPage,
+    access_history,
+    body_sites_of,
+    coded_sites_of,
+    gallery_page,
+    image_page_detail,
+)
+from imaging.hooks import is_kept_by
 from imaging.models import Derivative
-from imaging.responses import protected_bytes, protected_stream
 from imaging.safety.sensitive import for_display, is_revealed
 from imaging.selectors import derivative_of, image_for
 from imaging.services.access import (
@@ -18,10 +27,10 @@ from imaging.services.access import (
     download_original,
     original_filename,
 )
-from imaging.services.viewing import view_image
-from records.holds import is_under_hold
+from imaging.services.viewing import view_gallery, view_image
 from records.permissions import may_see_access_history
-from records.selectors import live_break_glass, seen_through_break_glass
+from records.selectors import live_break_glass, patient_for, seen_through_break_glass
+from vault.responses import protected_bytes, protected_stream
 
 
 @login_required
@@ -40,7 +49,7 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "image": image,
         "patient": image.patient,
         "coded_site": bodysites.BY_CODE.get(image.body_site_code),
-        "under_hold": is_under_hold(image),
+        "under_hold": is_kept_by(image, "legal_hold"),
         "history": access_history(image) if show_history else None,
         "may_download": request.user.has_perm("imaging.download_original"),
         "hidden": image.is_sensitive and not is_revealed(request, image),
@@ -49,7 +58,7 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             live_break_glass(request.user, image.patient) if through_glass else None
         ),
     }
-    return render(request, "records/image_detail.html", context)
+    return render(request, "imaging/image_detail.html", context)
 
 
 def _derivative(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
@@ -99,4 +108,52 @@ def image_original(
         content_type=image.content_type,
         filename=original_filename(image),
         size=image.size_bytes,
+    )
+
+
+@login_required
+def patient_gallery(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A patient's images by date, filtered and keyset-paginated; one audit event."""
+    patient = patient_for(request.user, public_id)
+    form = GalleryFilterForm(
+        request.GET,
+        patient=patient,
+        body_sites=body_sites_of(request.user, patient),
+        coded_sites=coded_sites_of(request.user, patient),
+    )
+    through_glass = seen_through_break_glass(request.user, patient)
+    if form.is_valid():
+        page = gallery_page(
+            request.user,
+            patient,
+            GalleryFilters(**form.cleaned_data),
+            request.GET.get("after", ""),
+        )
+        view_gallery(
+            actor=request.user,  # type: ignore[arg-type]
+            patient=patient,
+            images=page.images,
+            request=request,
+            filters={k: str(v) for k, v in form.data.items() if v and k != "after"},
+            break_glass=through_glass,
+        )
+    else:
+        # A filter that cannot be applied shows nothing rather than everything.
+        page = GalleryPage(images=[])
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "patient": patient,
+        "form": form,
+        "page": page,
+        "filter_query": query.urlencode(),
+        "break_glass": live_break_glass(request.user, patient)
+        if through_glass
+        else None,
+    }
+    return render(
+        request,
+        "imaging/patient_gallery.html",
+        context,
+        status=200 if form.is_valid() else 400,
     )

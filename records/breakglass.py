@@ -13,9 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from audit.services import Action, record_event
 from records.models import BreakGlassAccess, Patient
-from records.roles import Role, has_role
 from records.selectors import break_glass_candidates, break_glass_queue
 
 

@@ -4,8 +4,7 @@ from typing import Any
 
 from django import forms
 
-from imaging.models import ClinicalImage
-from records.models import BreakGlassAccess, Encounter, Patient
+from records.models import BreakGlassAccess, Encounter
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -40,62 +39,6 @@ class PatientSearchForm(forms.Form):
         data = super().clean() or {}
         if not (data.get("q") or "").strip() and not data.get("date_of_birth"):
             raise forms.ValidationError("Enter an MRN, a name or a date of birth.")
-        return data
-
-
-class GalleryFilterForm(forms.Form):
-    body_site = forms.ChoiceField(label="Body site", required=False)
-    laterality = forms.ChoiceField(
-        label="Side",
-        required=False,
-        choices=[("", "Any side"), *ClinicalImage.Laterality.choices],
-    )
-    encounter = EncounterChoiceField(
-        label="Encounter",
-        queryset=Encounter.objects.none(),
-        required=False,
-        to_field_name="public_id",
-        empty_label="All encounters",
-    )
-    capture_mode = forms.ChoiceField(
-        label="Capture mode",
-        required=False,
-        choices=[("", "All modes"), *ClinicalImage.CaptureMode.choices],
-    )
-    captured_from = forms.DateField(
-        label="From", required=False, input_formats=DATE_FORMATS, widget=DateInput()
-    )
-    captured_to = forms.DateField(
-        label="To", required=False, input_formats=DATE_FORMATS, widget=DateInput()
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        patient: Patient,
-        body_sites: list[str],
-        coded_sites: list[tuple[str, str]] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        # Coded sites (SNOMED CT) first, then the words written (older images).
-        written = [(site, site) for site in body_sites]
-        groups: list[Any] = [("Coded sites", coded_sites)] if coded_sites else []
-        if groups and written:
-            groups.append(("As written", written))
-        self.fields["body_site"].choices = [  # type: ignore[attr-defined]
-            ("", "All body sites"),
-            *(groups or written),
-        ]
-        self.fields["encounter"].queryset = (  # type: ignore[attr-defined]
-            patient.encounters.select_related("ward").order_by("-started_at")
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("captured_from"), data.get("captured_to")
-        if start and end and end < start:
-            self.add_error("captured_to", "The end date is before the start date.")
         return data
 
 

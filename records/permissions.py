@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from records.roles import Role, has_role
+from accounts.roles import Role, has_role
 
 
 def may_see_access_history(user: User | AnonymousUser) -> bool:

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
 
+from accounts.roles import Role, has_role
 from audit.services import Action, record_event
 from records.models import Patient
-from records.roles import Role, has_role
 from records.selectors import AnyUser, patients_searchable_by, patients_visible_to
 
 RESULT_LIMIT = 50

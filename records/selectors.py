@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from records.models import (
     BreakGlassAccess,
     Encounter,
@@ -31,7 +32,6 @@ from records.models import (
     StaffMembership,
     Ward,
 )
-from records.roles import Role, has_role
 
 AnyUser = User | AnonymousUser
 

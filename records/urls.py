@@ -1,18 +1,12 @@
-"""Browsing pages: wards, patient search, gallery, image page, break-the-glass."""
+"""records' pages: patient search, break-the-glass, and access reports."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from imaging import views_browse
 from records.views import breakglass, patients
+from records.views.home import home
 
-app_name = "records"
-urlpatterns: list[URLPattern | URLResolver] = [
+record_patterns: list[URLPattern | URLResolver] = [
     path("patients/", patients.patient_search, name="patient-search"),
-    path(
-        "patients/<uuid:public_id>/",
-        patients.patient_gallery,
-        name="patient-gallery",
-    ),
     path("break-glass/", breakglass.break_glass, name="break-glass"),
     path(
         "privacy/break-glass/",
@@ -24,20 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         breakglass.break_glass_review,
         name="break-glass-review",
     ),
-    path("images/<uuid:public_id>/", views_browse.image_detail, name="image-detail"),
-    path(
-        "images/<uuid:public_id>/thumbnail/",
-        views_browse.image_thumbnail,
-        name="image-thumbnail",
-    ),
-    path(
-        "images/<uuid:public_id>/preview/",
-        views_browse.image_preview,
-        name="image-preview",
-    ),
-    path(
-        "images/<uuid:public_id>/original/",
-        views_browse.image_original,
-        name="image-original",
-    ),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home, name="home"),
+    path("audit/", include("records.access_reports.urls")),
+    path("", include((record_patterns, "records"))),
 ]

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.contrib.auth.models import User
 
+from accounts.roles import Role
 from config.celery import app as celery_app
 from imaging.models import ClinicalImage
 from records.models import Facility, FacilityAssignment, Patient, Ward
-from records.roles import Role
 from tests.factories import (
     EncounterFactory,
     FacilityFactory,

@@ -9,11 +9,11 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
 
+from accounts.roles import Role
+from accounts.rolesync import ensure_roles
 from imaging.models import ClinicalImage
 from imaging.services import CaptureDetails, capture_image
 from records.models import Encounter, Facility, Patient, StaffMembership, Ward
-from records.roles import Role
-from records.rolesync import ensure_roles
 
 PASSWORD = "correct-horse-battery-staple"
 

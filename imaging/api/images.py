@@ -23,16 +23,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imaging.api.errors import CustodianAPIView, refusals
+from common.api import CustodianAPIView, ErrorSerializer, refusals
 from imaging.exceptions import ImagingError
-from imaging.models import ClinicalImage, Derivative
-from imaging.responses import protected_bytes, protected_stream
+from imaging.models import CaptureHandoff, ClinicalImage, Derivative
 from imaging.safety.handoff import session_binding
-from imaging.safety.models import CaptureHandoff
 from imaging.safety.sensitive import for_display, is_revealed, reveal_sensitive
 from imaging.selectors import derivative_of, image_for, images_visible_to
 from imaging.serializers import (
-    ErrorSerializer,
     ImageDetailSerializer,
     ImageListFilterSerializer,
     ImageSerializer,
@@ -48,6 +45,7 @@ from imaging.services.capture import CaptureDetails, capture_image
 from imaging.services.viewing import view_gallery, view_image
 from records.models import Patient
 from records.selectors import patients_visible_to
+from vault.responses import protected_bytes, protected_stream
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
-from imaging.api.errors import CustodianAPIView
+from common.api import CustodianAPIView
 from imaging.serializers import PatientSerializer
 from records.models import Patient
 from records.selectors import patients_visible_to

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import migrations
 
-from records.rolesync import grant
+from accounts.rolesync import grant
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:

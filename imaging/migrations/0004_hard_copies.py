@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField()),
-                ('hard_copy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='imaging.hardcopy')),
+                ('hard_copy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='hardcopy')),
                 ('image', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hard_copy_items', to='imaging.clinicalimage')),
             ],
             options={
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('first_page', models.PositiveIntegerField()),
                 ('last_page', models.PositiveIntegerField()),
                 ('destroyed_at', models.DateTimeField(blank=True, null=True)),
-                ('hard_copy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='imaging.hardcopy')),
+                ('hard_copy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='hardcopy')),
             ],
             options={
                 'ordering': ['hard_copy', 'number'],

@@ -14,9 +14,9 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from imaging.api.errors import CustodianAPIView, refusals
+from common.api import CustodianAPIView, refusals
+from imaging.models import MoveRequest
 from imaging.safety import handoff, moves
-from imaging.safety.models import MoveRequest
 from imaging.selectors import image_for
 from records.selectors import patients_visible_to
 

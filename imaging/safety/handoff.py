@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.services import Action, record_event
 from imaging.exceptions import ImagingError, PatientNotFound
-from imaging.safety.models import CaptureHandoff
+from imaging.models import CaptureHandoff
 from records.models import Patient
 from records.selectors import can_view_patient
 

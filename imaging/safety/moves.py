@@ -7,14 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.roles import Role, has_role
 from audit.services import Action, record_event
+from imaging import hooks
 from imaging.exceptions import ImagingError, InvalidField, PatientNotFound
-from imaging.hardcopy.moves import correct_hard_copies
-from imaging.models import ClinicalImage
-from imaging.safety.models import MoveRequest
-from records import tasks as retention_tasks
+from imaging.models import ClinicalImage, MoveRequest
 from records.models import Patient
-from records.roles import Role, has_role
 from records.selectors import can_view_patient, patients_visible_to
 
 
@@ -175,15 +173,12 @@ def approve_move(
     image.patient = locked.to_patient
     image.encounter = None
     image.save(update_fields=["patient", "encounter"])
-    correct_hard_copies(
-        image, wrong_patient=locked.from_patient, actor=actor, request=request
+    moved = hooks.MovedImage(
+        image=image, wrong_patient=locked.from_patient, actor=actor, request=request
     )
-    # The right patient's facts (age, last service, death) now decide its keep-until.
-    transaction.on_commit(
-        lambda: retention_tasks.recompute_retention.delay(
-            patient_ids=[locked.to_patient_id]
-        )
-    )
+    # Hard copies are corrected, and the right patient's facts re-date the image.
+    for announce in hooks.image_moved:
+        announce(moved)
     locked.status = MoveRequest.Status.APPROVED
     locked.decided_by = actor
     locked.decided_at = timezone.now()

@@ -26,9 +26,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from imaging.exceptions import ImagingError
-from imaging.models import ClinicalImage
+from imaging.models import CaptureHandoff, ClinicalImage, MoveRequest
 from imaging.safety import consent, handoff, moves, sensitive
-from imaging.safety.models import CaptureHandoff, MoveRequest
 from imaging.selectors import image_for, images_visible_to
 from records.selectors import patients_visible_to
 

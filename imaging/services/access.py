@@ -12,9 +12,9 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from audit.services import Action, record_event
-from imaging import blobs
 from imaging.models import ClinicalImage, Derivative
 from imaging.validation import EXTENSIONS
+from vault import blobs
 
 
 def original_filename(image: ClinicalImage) -> str:

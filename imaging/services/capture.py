@@ -21,7 +21,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import Action, record_event
-from imaging import blobs, bodysites, tasks
+from common.queue import enqueue
+from imaging import bodysites, hooks
 from imaging.exceptions import (
     DuplicateImage,
     IdempotencyKeyReused,
@@ -29,13 +30,12 @@ from imaging.exceptions import (
     PatientNotFound,
     UploadTooLarge,
 )
-from imaging.models import ClinicalImage
+from imaging.models import CaptureHandoff, ClinicalImage
 from imaging.safety.handoff import check_binding
-from imaging.safety.models import CaptureHandoff
 from imaging.validation import ImageFacts, inspect_image
-from records import tasks as retention_tasks
 from records.models import Encounter, Patient
 from records.selectors import can_view_patient
+from vault import blobs
 
 READ_CHUNK = 1024 * 1024
 PURPOSES = ("care", "teaching", "publication")
@@ -382,14 +382,10 @@ def _store(
                 },
             )
             # Enqueue only once the row is committed, or a worker may not see it.
-            transaction.on_commit(lambda: tasks.make_derivatives.delay(image.pk))
-            transaction.on_commit(lambda: tasks.queue_paper_copy.delay(image.pk))
-            # Its keep-until date is known from the first moment, not the next sweep.
-            transaction.on_commit(
-                lambda: retention_tasks.recompute_retention.delay(
-                    patient_ids=[patient.pk]
-                )
-            )
+            enqueue("imaging.tasks.make_derivatives", image.pk)
+            # Hard copies, retention dates and the like follow from the apps that own them.
+            for announce in hooks.image_captured:
+                announce(image)
     except BaseException:
         blobs.discard(stored_name)
         blobs.discard_data_key(image.public_id)

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps
 
-from imaging import blobs
 from imaging.models import ClinicalImage, Derivative
 from imaging.validation import ACCEPTED_FORMATS
+from vault import blobs
 
 PREVIEW_EDGE = 1600
 THUMBNAIL_EDGE = 320

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.reauth import RecentlyAuthenticated
+from accounts.reauth import RecentlyAuthenticated
 from imaging.exceptions import ImagingError
-from imaging.responses import protected_bytes
 from imaging.teaching.export import PURPOSES, export_for_teaching
 from records.selectors import patient_for
+from vault.responses import protected_bytes
 
 
 class TeachingExportIn(serializers.Serializer[Any]):

@@ -7,16 +7,16 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from config.reauth import require_recent_authentication
+from accounts.reauth import require_recent_authentication
 from imaging.exceptions import ImagingError
 from imaging.gallery import is_uuid
 from imaging.models import ClinicalImage
-from imaging.responses import protected_bytes
 from imaging.selectors import images_visible_to
 from imaging.services.viewing import view_gallery
 from imaging.teaching.export import PURPOSES, export_for_teaching
 from records.models import Patient
 from records.selectors import patient_for
+from vault.responses import protected_bytes
 
 # The newest images are listed, and any chosen on an image page however old.
 LISTED = 200

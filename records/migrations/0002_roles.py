@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from records.rolesync import grant
+from accounts.rolesync import grant
 
 ROLES = {
     "Ward staff": [

@@ -49,7 +49,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                     "Access granted for a limited time. It is recorded and will be "
                     "reviewed by a privacy officer.",
                 )
-                return redirect("records:patient-gallery", public_id=patient.public_id)
+                return redirect("imaging:patient-gallery", public_id=patient.public_id)
     context = {"form": form, "hours": settings.CUSTODIAN_BREAK_GLASS_HOURS}
     return render(request, "records/breakglass_form.html", context)
 

@@ -45,7 +45,8 @@ def _signed_in(client: Client, user: User) -> Client:
 
 def _report_url(patient: Patient, suffix: str = "") -> str:
     return reverse(
-        f"audit:patient-report{suffix}", kwargs={"public_id": patient.public_id}
+        f"access-reports:patient-report{suffix}",
+        kwargs={"public_id": patient.public_id},
     )
 
 
@@ -129,7 +130,7 @@ def test_a_users_activity_shows_only_patients_of_the_readers_facilities(
     foreign_patient: Patient,
 ) -> None:
     record_event(actor=nurse, action=Action.VIEW, patient=foreign_patient, reason="far")
-    url = reverse("audit:user-report-csv", kwargs={"username": "nurse"})
+    url = reverse("access-reports:user-report-csv", kwargs={"username": "nurse"})
     response = _signed_in(client, privacy_officer).get(url)
     table = list(
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
@@ -145,9 +146,9 @@ def test_the_index_finds_patients_of_the_readers_facilities_only(
     client: Client, privacy_officer: User, patient: Patient, foreign_patient: Patient
 ) -> None:
     client = _signed_in(client, privacy_officer)
-    mine = client.get(reverse("audit:report-index"), {"patient": patient.mrn})
+    mine = client.get(reverse("access-reports:report-index"), {"patient": patient.mrn})
     assert _report_url(patient) in mine.content.decode()
-    theirs = client.get(reverse("audit:report-index"), {"patient": "Faraway"})
+    theirs = client.get(reverse("access-reports:report-index"), {"patient": "Faraway"})
     assert "No patient of your facilities matches" in theirs.content.decode()
 
 
@@ -155,17 +156,17 @@ def test_the_index_takes_a_username_to_that_users_report(
     client: Client, privacy_officer: User, nurse: User
 ) -> None:
     response = _signed_in(client, privacy_officer).get(
-        reverse("audit:report-index"), {"user": "nurse"}
+        reverse("access-reports:report-index"), {"user": "nurse"}
     )
     assert response["Location"] == reverse(
-        "audit:user-report", kwargs={"username": "nurse"}
+        "access-reports:user-report", kwargs={"username": "nurse"}
     )
     page = client.get(response["Location"])
     assert "Activity of" in page.content.decode()
 
 
 def test_an_unknown_user_is_not_found(client: Client, privacy_officer: User) -> None:
-    url = reverse("audit:user-report", kwargs={"username": "nobody"})
+    url = reverse("access-reports:user-report", kwargs={"username": "nobody"})
     assert _signed_in(client, privacy_officer).get(url).status_code == 404
 
 
@@ -173,6 +174,6 @@ def test_a_username_that_cannot_be_in_an_address_is_simply_not_found(
     client: Client, privacy_officer: User
 ) -> None:
     response = _signed_in(client, privacy_officer).get(
-        reverse("audit:report-index"), {"user": "../nurse/x"}
+        reverse("access-reports:report-index"), {"user": "../nurse/x"}
     )
     assert response.status_code == 404

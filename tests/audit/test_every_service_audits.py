@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("records", "imaging", "audit")
+APPS = (
+    "vault",
+    "audit",
+    "accounts",
+    "records",
+    "imaging",
+    "hardcopy",
+    "legal",
+    "retention",
+)
 
 
 @dataclass

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 
-from imaging.legal.verify import verify_bundle
 from imaging.models import ClinicalImage
-from records.holds import is_under_hold
+from legal.holds import is_under_hold
+from legal.verify import verify_bundle
 from records.models import Patient
 from tests.browser.conftest import screenshot, sign_in
 

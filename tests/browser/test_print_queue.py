@@ -4,8 +4,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 
 from audit.models import AuditEvent
-from imaging.hardcopy import services
-from imaging.hardcopy.models import HardCopy
+from hardcopy import services
+from hardcopy.models import HardCopy
 from records.models import Facility, Patient
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import capture

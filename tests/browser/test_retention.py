@@ -8,9 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from imaging.models import ClinicalImage
-from records.models import DisposalRecord, Encounter, Facility, RetentionRule, Ward
-from records.retention.compute import recompute_retention
-from records.retention.sweep import sweep_retention
+from records.models import Encounter, Facility, Ward
+from retention.compute import recompute_retention
+from retention.models import DisposalRecord, RetentionRule
+from retention.sweep import sweep_retention
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import EncounterFactory, PatientFactory, capture
 

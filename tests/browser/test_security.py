@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, expect
 
-from config.security.models import SealedTOTPDevice
+from accounts.models import SealedTOTPDevice
 from records.models import Patient
 from tests.browser.conftest import screenshot, sign_in
 from tests.security.totp import current_code

@@ -13,10 +13,11 @@ import pytest
 from django.contrib.auth.models import User
 
 from audit.models import AuditEvent
-from config.routers import KeyStoreRouter
-from imaging.models import ClinicalImage, DataKey
+from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.config.processes import clean_env, run
+from vault.models import DataKey
+from vault.routers import KeyStoreRouter
 
 MAIN = "postgres://postgres@127.0.0.1:5432/custodian"
 KEYS = "postgres://postgres@127.0.0.1:5432/custodian_keys"
@@ -109,7 +110,7 @@ def test_with_the_variable_the_keys_get_their_database_and_check_deploy_is_clean
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {
         "aliases": ["default", "keys"],
-        "routers": ["config.routers.KeyStoreRouter"],
+        "routers": ["vault.routers.KeyStoreRouter"],
         "keys": "custodian_keys",
     }
     done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")

@@ -12,12 +12,12 @@ from django.test import TestCase
 from PIL import Image
 from pypdf import PdfReader
 
-from imaging import blobs
-from imaging.hardcopy import services
-from imaging.hardcopy.models import HardCopy
+from hardcopy import services
+from hardcopy.models import HardCopy
 from imaging.models import ClinicalImage
 from records.models import Facility, Patient
 from tests.factories import capture
+from vault import blobs
 
 DRAW = re.compile(
     rb"(?P<w>[\d.]+) 0 0 (?P<h>[\d.]+) (?P<x>[-\d.]+) (?P<y>[-\d.]+) cm\s+/(?P<name>\S+) Do"

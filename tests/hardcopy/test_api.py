@@ -6,7 +6,7 @@ from django.test import TestCase
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.hardcopy.models import HardCopy
+from hardcopy.models import HardCopy
 from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes

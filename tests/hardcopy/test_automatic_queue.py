@@ -10,9 +10,9 @@ from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from audit.models import AuditEvent
-from imaging import tasks
-from imaging.hardcopy.models import HardCopy, HardCopyFile
-from imaging.hardcopy.sweep import sweep_hard_copies
+from hardcopy import tasks
+from hardcopy.models import HardCopy, HardCopyFile
+from hardcopy.sweep import sweep_hard_copies
 from records.models import Facility, Patient, Ward
 from tests.factories import capture
 

@@ -19,9 +19,9 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from PIL import Image, ImageChops, ImageDraw
 
-from imaging.hardcopy import pdf
-from imaging.hardcopy.pictures import prepare
-from imaging.hardcopy.rendering import image_lines
+from hardcopy import pdf
+from hardcopy.pictures import prepare
+from hardcopy.rendering import image_lines
 from imaging.models import ClinicalImage
 
 REFERENCE = Path(__file__).parent / "reference" / "single_page.png"

@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 from django.utils import timezone
 
-from imaging.hardcopy import pdf, services
-from imaging.hardcopy.rendering import image_sheet
+from hardcopy import pdf, services
+from hardcopy.rendering import image_sheet
 from imaging.models import ClinicalImage
 from records.models import Patient, Ward
 from tests.factories import capture, jpeg_bytes

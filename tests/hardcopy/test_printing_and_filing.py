@@ -10,7 +10,7 @@ from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from audit.models import AuditEvent
-from imaging.hardcopy.models import HardCopy
+from hardcopy.models import HardCopy
 from imaging.models import ClinicalImage
 from records.models import Facility, Patient, Ward
 from tests.factories import capture, jpeg_bytes

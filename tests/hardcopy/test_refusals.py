@@ -9,7 +9,7 @@ from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.hardcopy.models import HardCopy
+from hardcopy.models import HardCopy
 from imaging.models import ClinicalImage
 from records.models import Patient, Ward
 

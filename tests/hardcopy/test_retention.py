@@ -7,14 +7,15 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 
 from audit.models import AuditEvent
-from imaging.hardcopy import services
-from imaging.hardcopy.models import HardCopy
-from imaging.hardcopy.rendering import render_hard_copy
-from imaging.hardcopy.retention import destroy_pending_hard_copies, printed_copy_exists
-from imaging.models import ClinicalImage, DataKey
+from hardcopy import services
+from hardcopy.models import HardCopy
+from hardcopy.rendering import render_hard_copy
+from hardcopy.retention import destroy_pending_hard_copies, printed_copy_exists
+from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.hardcopy.conftest import print_one
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

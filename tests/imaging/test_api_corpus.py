@@ -10,10 +10,11 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.models import ClinicalImage, Derivative
 from records.models import Patient
 from tests.data import corpus
 from tests.imaging.helpers import post_photo, stored_files
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

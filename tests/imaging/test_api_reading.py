@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.holds import place_legal_hold
+from legal.holds import place_legal_hold
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 

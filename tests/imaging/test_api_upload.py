@@ -9,10 +9,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.models import ClinicalImage, DataKey
+from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.factories import jpeg_bytes
 from tests.imaging.helpers import post_photo, stored_files
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

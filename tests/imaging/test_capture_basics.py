@@ -8,11 +8,12 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from imaging import blobs
 from imaging.exceptions import PatientNotFound
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.models import ClinicalImage, Derivative
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
+from vault import blobs
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

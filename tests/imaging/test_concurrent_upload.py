@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from imaging.models import ClinicalImage, DataKey
+from imaging.models import ClinicalImage
 from imaging.services import CaptureDetails, CaptureResult, capture_image
 from records.models import Patient
 from tests.factories import jpeg_bytes
 from tests.imaging.helpers import stored_files
+from vault.models import DataKey
 
 RACERS = 4
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from imaging.legal import services
-from imaging.legal.building import build_export_bundle
-from imaging.models import ClinicalImage, ExportBundle
-from records.models import LegalMatter, Patient
+from imaging.models import ClinicalImage
+from legal import services
+from legal.building import build_export_bundle
+from legal.models import ExportBundle, LegalMatter
+from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 
 

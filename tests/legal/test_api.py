@@ -8,9 +8,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.models import ClinicalImage, ExportBundle
-from records.holds import is_under_hold
-from records.models import LegalHold, LegalMatter, Patient
+from imaging.models import ClinicalImage
+from legal.holds import is_under_hold
+from legal.models import ExportBundle, LegalHold, LegalMatter
+from records.models import Patient
 
 pytestmark = pytest.mark.django_db
 

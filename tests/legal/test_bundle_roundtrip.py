@@ -9,8 +9,9 @@ import bagit
 import pytest
 from django.core.management import CommandError, call_command
 
-from imaging.legal.verify import BundleInvalid, verify_bundle
-from imaging.models import ClinicalImage, ExportBundle
+from imaging.models import ClinicalImage
+from legal.models import ExportBundle
+from legal.verify import BundleInvalid, verify_bundle
 from tests.legal.conftest import members
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imaging.legal.loadfiles import FIELD, NEWLINE, QUOTE, parse_dat
+from legal.loadfiles import FIELD, NEWLINE, QUOTE, parse_dat
 from tests.legal.conftest import members
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_the_dat_uses_the_concordance_delimiters_and_references_real_files(
 
 
 def test_a_newline_in_a_value_becomes_the_registered_sign() -> None:
-    from imaging.legal.loadfiles import dat_line
+    from legal.loadfiles import dat_line
 
     line = dat_line(["Pressure injury,\nstage 2", "b"])
     assert "\n" not in line.removesuffix("\r\n")

@@ -7,12 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from imaging.legal import services
-from imaging.legal.errors import DisposedInScope, EmptyScope
-from imaging.models import ClinicalImage, ExportBundle
+from imaging.models import ClinicalImage
 from imaging.selectors import images_visible_to
-from records.holds import is_under_hold
-from records.models import LegalHold, LegalMatter, Patient
+from legal import services
+from legal.errors import DisposedInScope, EmptyScope
+from legal.holds import is_under_hold
+from legal.models import ExportBundle, LegalHold, LegalMatter
+from records.models import Patient
 from tests.factories import FacilityFactory, PatientFactory, capture, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_a_disposed_image_of_a_patient_in_scope_is_listed_as_disposed(
     ClinicalImage.objects.filter(pk=second_photo.pk).update(
         status="disposed", disposed_at=timezone.now(), retention_basis="GDA 17"
     )
-    from imaging.legal.building import build_export_bundle
+    from legal.building import build_export_bundle
     from tests.legal.conftest import bundle_bytes
 
     bundle = services.request_export(actor=legal_officer, matter=matter)
@@ -166,7 +167,7 @@ def test_bates_numbering_names_the_originals_abc000001_onwards(
     import io
     import zipfile
 
-    from imaging.legal.building import build_export_bundle
+    from legal.building import build_export_bundle
     from tests.legal.conftest import bundle_bytes
 
     bundle = services.request_export(

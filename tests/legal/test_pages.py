@@ -6,8 +6,9 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.holds import is_under_hold
-from records.models import LegalMatter, Patient
+from legal.holds import is_under_hold
+from legal.models import LegalMatter
+from records.models import Patient
 
 pytestmark = pytest.mark.django_db
 

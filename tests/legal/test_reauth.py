@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from imaging.legal.services import open_matter
-from imaging.models import ClinicalImage, ExportBundle
+from imaging.models import ClinicalImage
+from legal.models import ExportBundle
+from legal.services import open_matter
 from records.models import Patient
 
 pytestmark = pytest.mark.django_db

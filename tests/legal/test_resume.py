@@ -14,14 +14,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from imaging import blobs, crypto
-from imaging.legal import services
-from imaging.legal.building import build_export_bundle
-from imaging.legal.errors import ExportExpired
-from imaging.legal.verify import verify_bundle
-from imaging.models import ExportBundle
-from records.models import LegalMatter
+from legal import services
+from legal.building import build_export_bundle
+from legal.errors import ExportExpired
+from legal.models import ExportBundle, LegalMatter
+from legal.verify import verify_bundle
 from tests.legal.conftest import bundle_bytes
+from vault import blobs, crypto
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from accounts.roles import Role
 from records.models import Patient, StaffMembership, Ward
-from records.roles import Role
 from records.search import search_patients
 from records.selectors import patients_searchable_by, patients_visible_to
 from tests.factories import (

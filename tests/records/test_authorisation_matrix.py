@@ -23,13 +23,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AuditEvent
-from imaging.hardcopy import services as hardcopy
-from imaging.hardcopy.models import HardCopy
-from imaging.legal import services as legal
-from imaging.legal.building import build_export_bundle
-from imaging.models import ClinicalImage, ExportBundle
+from hardcopy import services as hardcopy
+from hardcopy.models import HardCopy
+from imaging.models import ClinicalImage
+from legal import services as legal
+from legal.building import build_export_bundle
+from legal.models import ExportBundle, LegalMatter
 from records.breakglass import request_break_glass
-from records.models import LegalMatter, Patient
+from records.models import Patient
 from tests.records.browsing import photo
 
 ROLES = (
@@ -106,11 +107,11 @@ EXPECTED: dict[str, tuple[Row, ...]] = {
     "api-schema": (Row(everyone(200)),),
     "admin:index": (Row(everyone(302) | {"administrator": 200}),),
     "records:patient-search": (Row(everyone(200, anonymous=302)),),
-    "records:patient-gallery": (Row(PATIENT_RECORD, target="patient"),),
-    "records:image-detail": (Row(PATIENT_RECORD, target="image"),),
-    "records:image-thumbnail": (Row(PATIENT_RECORD, target="image"),),
-    "records:image-preview": (Row(PATIENT_RECORD, target="image"),),
-    "records:image-original": (Row(ORIGINAL, target="image"),),
+    "imaging:patient-gallery": (Row(PATIENT_RECORD, target="patient"),),
+    "imaging:image-detail": (Row(PATIENT_RECORD, target="image"),),
+    "imaging:image-thumbnail": (Row(PATIENT_RECORD, target="image"),),
+    "imaging:image-preview": (Row(PATIENT_RECORD, target="image"),),
+    "imaging:image-original": (Row(ORIGINAL, target="image"),),
     "records:break-glass": (Row(only({"nurse": 200, "outsider": 200})),),
     "records:break-glass-queue": (Row(only({"privacy_officer": 200})),),
     "records:break-glass-review": (
@@ -193,13 +194,13 @@ REPORT_READERS = {
     "privacy_officer": (200, 200, 404),
 }
 for _suffix in ("", "-csv", "-pdf"):
-    EXPECTED[f"audit:patient-report{_suffix}"] = (
+    EXPECTED[f"access-reports:patient-report{_suffix}"] = (
         Row(only(REPORT_READERS), target="patient"),
     )
-    EXPECTED[f"audit:user-report{_suffix}"] = (
+    EXPECTED[f"access-reports:user-report{_suffix}"] = (
         Row(only(REPORT_READERS), target="user", kwarg="username"),
     )
-EXPECTED["audit:report-index"] = (
+EXPECTED["access-reports:report-index"] = (
     Row(only({"records_manager": 200, "privacy_officer": 200})),
 )
 

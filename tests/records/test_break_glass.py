@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from audit.models import AuditEvent
 from records.breakglass import request_break_glass, review_break_glass
 from records.models import BreakGlassAccess, FacilityAssignment, Patient
-from records.roles import Role
 from records.selectors import can_view_patient
 from tests.factories import FacilityFactory, UserFactory
 from tests.records.browsing import signed_in
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def gallery_url(patient: Patient) -> str:
-    return reverse("records:patient-gallery", args=[patient.public_id])
+    return reverse("imaging:patient-gallery", args=[patient.public_id])
 
 
 def break_glass_form(

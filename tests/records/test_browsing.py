@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def gallery_url(patient: Patient) -> str:
-    return reverse("records:patient-gallery", args=[patient.public_id])
+    return reverse("imaging:patient-gallery", args=[patient.public_id])
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_home_lists_the_nurses_current_patients_with_image_counts_and_thumbnail(
     html = response.content.decode()
     assert "CITIZEN, Jane" in html
     assert "1 image" in html
-    assert reverse("records:image-thumbnail", args=[shown_photo.public_id]) in html
+    assert reverse("imaging:image-thumbnail", args=[shown_photo.public_id]) in html
     event = AuditEvent.objects.get(action="view_gallery")
     assert event.detail["images"] == [str(shown_photo.public_id)]
 
@@ -189,7 +189,7 @@ def test_gallery_older_link_carries_the_filters(nurse: User, patient: Patient) -
 def test_image_page_shows_provenance_consent_hash_and_retention(
     nurse: User, shown_photo: ClinicalImage
 ) -> None:
-    url = reverse("records:image-detail", args=[shown_photo.public_id])
+    url = reverse("imaging:image-detail", args=[shown_photo.public_id])
     html = signed_in(nurse).get(url).content.decode()
     assert shown_photo.sha256 in html
     assert "Personal mobile device" in html
@@ -210,7 +210,7 @@ def test_image_page_shows_the_coded_body_site_its_snomed_code_side_and_view(
         laterality="right",
         view="anterior",
     )
-    url = reverse("records:image-detail", args=[knee.public_id])
+    url = reverse("imaging:image-detail", args=[knee.public_id])
     html = signed_in(nurse).get(url).content.decode()
     assert "Right knee region" in html
     assert "Knee region (SNOMED CT <code>72696002</code>)" in html
@@ -221,7 +221,7 @@ def test_image_page_shows_the_coded_body_site_its_snomed_code_side_and_view(
 def test_records_manager_sees_the_images_access_history(
     nurse: User, records_manager: User, shown_photo: ClinicalImage
 ) -> None:
-    url = reverse("records:image-detail", args=[shown_photo.public_id])
+    url = reverse("imaging:image-detail", args=[shown_photo.public_id])
     signed_in(nurse).get(url)
     html = signed_in(records_manager).get(url).content.decode()
     assert "Access history" in html
@@ -231,10 +231,10 @@ def test_records_manager_sees_the_images_access_history(
 def test_image_page_says_when_an_image_is_under_legal_hold(
     nurse: User, records_manager: User, shown_photo: ClinicalImage
 ) -> None:
-    from records.holds import place_legal_hold
+    from legal.holds import place_legal_hold
 
     place_legal_hold(actor=records_manager, reason="Complaint", images=[shown_photo])
-    url = reverse("records:image-detail", args=[shown_photo.public_id])
+    url = reverse("imaging:image-detail", args=[shown_photo.public_id])
     assert "Under legal hold" in signed_in(nurse).get(url).content.decode()
 
 
@@ -244,7 +244,7 @@ def test_original_download_is_the_exact_bytes_and_is_audited(
     data = jpeg_bytes(color="teal")
     image = photo(actor=nurse, patient=patient, data=data)
     response = signed_in(nurse).get(
-        reverse("records:image-original", args=[image.public_id])
+        reverse("imaging:image-original", args=[image.public_id])
     )
     assert b"".join(response.streaming_content) == data  # type: ignore[attr-defined]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -259,7 +259,7 @@ def test_thumbnail_bytes_are_served_hardened_and_not_audited_one_by_one(
 ) -> None:
     client = signed_in(nurse)
     before = AuditEvent.objects.count()
-    url = reverse("records:image-thumbnail", args=[shown_photo.public_id])
+    url = reverse("imaging:image-thumbnail", args=[shown_photo.public_id])
     response = client.get(url)
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -273,7 +273,7 @@ def test_outsider_gets_404_for_the_gallery_and_leaves_no_trace(
     client = signed_in(outsider)
     before = AuditEvent.objects.count()
     assert client.get(gallery_url(patient)).status_code == 404
-    url = reverse("records:image-detail", args=[shown_photo.public_id])
+    url = reverse("imaging:image-detail", args=[shown_photo.public_id])
     assert client.get(url).status_code == 404
     assert AuditEvent.objects.count() == before
 

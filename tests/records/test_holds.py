@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.holds import is_under_hold, place_legal_hold, release_legal_hold
-from records.models import LegalHold, Patient
+from legal.holds import is_under_hold, place_legal_hold, release_legal_hold
+from legal.models import LegalHold
+from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from django.urls import reverse
 from imaging.models import ClinicalImage
 from imaging.safety.moves import request_move
 from records.breakglass import request_break_glass
-from records.models import DisposalBatch, Patient, Ward
+from records.models import Patient, Ward
+from retention.models import DisposalBatch
 from tests.factories import EncounterFactory, PatientFactory, staff_on
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from records.roles import ROLE_PERMISSIONS, Role
+from accounts.roles import ROLE_PERMISSIONS, Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

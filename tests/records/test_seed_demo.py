@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
+from accounts.roles import Role, has_role
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage, Derivative
 from records.models import Encounter, Facility, Patient, StaffMembership, Ward
-from records.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,9 @@ from django.contrib.auth.models import User
 
 from imaging.models import ClinicalImage
 from imaging.services.derivatives import make_derivatives
-from records.models import (
-    Encounter,
-    Facility,
-    Patient,
-    RetentionRule,
-    RetentionRuleVersion,
-    Ward,
-)
-from records.retention.compute import recompute_retention
+from records.models import Encounter, Facility, Patient, Ward
+from retention.compute import recompute_retention
+from retention.models import RetentionRule, RetentionRuleVersion
 from tests.factories import EncounterFactory, PatientFactory, capture
 
 SYDNEY = ZoneInfo("Australia/Sydney")

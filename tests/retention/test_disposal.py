@@ -9,16 +9,17 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 
 from audit.models import AuditEvent
-from imaging import blobs, crypto
-from imaging.models import ClinicalImage, DataKey, Derivative
-from records.holds import place_legal_hold
-from records.models import DisposalBatch, DisposalItem, DisposalRecord
-from records.retention.disposal import carry_out_disposal, dispose_item
-from records.retention.exceptions import RetentionRefused
-from records.retention.facts import set_medico_legal_flag
-from records.retention.review import approve_disposal, start_disposal
-from records.retention.sweep import sweep_retention
+from imaging.models import ClinicalImage, Derivative
+from legal.holds import place_legal_hold
+from retention.disposal import carry_out_disposal, dispose_item
+from retention.exceptions import RetentionRefused
+from retention.facts import set_medico_legal_flag
+from retention.models import DisposalBatch, DisposalItem, DisposalRecord
+from retention.review import approve_disposal, start_disposal
+from retention.sweep import sweep_retention
 from tests.retention.conftest import DUE_DAY
+from vault import blobs, crypto
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

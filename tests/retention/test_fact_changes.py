@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.models import Facility, RetentionRule, RetentionRuleVersion, Ward
-from records.retention.facts import record_death, record_encounter
-from records.retention.rules import preview_rule_change, save_retention_rule
+from records.models import Facility, Ward
+from retention.facts import record_death, record_encounter
+from retention.models import RetentionRule, RetentionRuleVersion
+from retention.rules import preview_rule_change, save_retention_rule
 from tests.factories import capture
 from tests.retention.conftest import at, patient_seen, photo_of
 
@@ -113,7 +114,7 @@ def test_the_sweep_skips_images_already_in_an_open_batch(
     nurse: User,
     nsw_rules: list[RetentionRule],
 ) -> None:
-    from records.retention.sweep import sweep_retention
+    from retention.sweep import sweep_retention
 
     adult = patient_seen(ward, born=date(1970, 1, 1), last_seen=date(2015, 5, 1))
     photo_of(nurse, adult, date(2015, 5, 1))

@@ -10,9 +10,9 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.models import DisposalBatch, MedicoLegalFlag, RetentionRule
-from records.retention.review import approve_disposal
-from records.retention.sweep import sweep_retention
+from retention.models import DisposalBatch, MedicoLegalFlag, RetentionRule
+from retention.review import approve_disposal
+from retention.sweep import sweep_retention
 from tests.retention.conftest import DUE_DAY
 
 pytestmark = pytest.mark.django_db

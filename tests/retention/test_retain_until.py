@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth.models import User
 
-from records.models import Encounter, Facility, Patient, RetentionRule, Ward
-from records.retention.compute import NO_RULE, recompute_retention
-from records.retention.selectors import retention_in_words
+from records.models import Encounter, Facility, Patient, Ward
+from retention.compute import NO_RULE, recompute_retention
+from retention.models import RetentionRule
+from retention.selectors import retention_in_words
 from tests.retention.conftest import patient_seen, photo_of
 
 

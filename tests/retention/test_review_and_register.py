@@ -9,16 +9,20 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
-from records.models import DisposalBatch, DisposalItem, DisposalRecord
-from records.retention.disposal import carry_out_disposal
-from records.retention.exceptions import RetentionRefused
-from records.retention.models import PermanentRecordError
-from records.retention.review import (
+from retention.disposal import carry_out_disposal
+from retention.exceptions import RetentionRefused
+from retention.models import (
+    DisposalBatch,
+    DisposalItem,
+    DisposalRecord,
+    PermanentRecordError,
+)
+from retention.review import (
     approve_disposal,
     object_to_disposal,
     remove_disposal_items,
 )
-from records.retention.sweep import sweep_retention
+from retention.sweep import sweep_retention
 from tests.retention.conftest import DUE_DAY
 
 pytestmark = pytest.mark.django_db

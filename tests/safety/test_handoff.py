@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from imaging.exceptions import PatientNotFound
+from imaging.models import CaptureHandoff
 from imaging.safety.handoff import HandoffRefused, create_handoff, open_handoff
-from imaging.safety.models import CaptureHandoff
 from records.models import Patient, StaffMembership
 
 pytestmark = pytest.mark.django_db

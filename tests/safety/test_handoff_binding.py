@@ -19,9 +19,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.models import ClinicalImage
+from imaging.models import CaptureHandoff, ClinicalImage
 from imaging.safety.handoff import create_handoff
-from imaging.safety.models import CaptureHandoff
 from records.models import Patient
 from tests.factories import jpeg_bytes
 from tests.imaging.helpers import stored_files

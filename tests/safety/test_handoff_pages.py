@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from imaging.models import CaptureHandoff
 from imaging.safety.handoff import create_handoff
-from imaging.safety.models import CaptureHandoff
 from records.models import Patient, Ward
 from tests.factories import capture, jpeg_bytes, staff_on
 

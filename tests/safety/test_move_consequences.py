@@ -11,24 +11,18 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from hardcopy.models import HardCopy
+from hardcopy.selectors import hard_copies_to_retrieve
 from imaging.exceptions import InvalidField
-from imaging.hardcopy.models import HardCopy
-from imaging.hardcopy.selectors import hard_copies_to_retrieve
-from imaging.models import ClinicalImage
-from imaging.safety.models import MoveRequest
+from imaging.models import ClinicalImage, MoveRequest
 from imaging.safety.moves import (
     approve_move,
     decline_move,
     moves_awaiting,
     request_move,
 )
-from records.models import (
-    Facility,
-    Patient,
-    RetentionRule,
-    RetentionRuleVersion,
-    Ward,
-)
+from records.models import Facility, Patient, Ward
+from retention.models import RetentionRule, RetentionRuleVersion
 from tests.factories import EncounterFactory, PatientFactory, capture
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +60,8 @@ def test_the_second_person_finds_the_move_waiting_and_may_decline_it(
     queue = _client(colleague).get(reverse("safety:move-queue")).content.decode()
     assert "Wrong bed" in queue
     # The second person looks at the image before deciding: its thumbnail and page.
-    assert reverse("records:image-thumbnail", args=[wound_photo.public_id]) in queue
-    assert reverse("records:image-detail", args=[wound_photo.public_id]) in queue
+    assert reverse("imaging:image-thumbnail", args=[wound_photo.public_id]) in queue
+    assert reverse("imaging:image-detail", args=[wound_photo.public_id]) in queue
 
     with pytest.raises(PermissionDenied):
         decline_move(actor=nurse, move=move, reason="Mine after all")

@@ -7,8 +7,7 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from imaging.exceptions import InvalidField
-from imaging.models import ClinicalImage
-from imaging.safety.models import MoveRequest
+from imaging.models import ClinicalImage, MoveRequest
 from imaging.safety.moves import MoveConflict, approve_move, request_move
 from records.models import Patient
 

@@ -8,8 +8,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.models import ClinicalImage
-from imaging.safety.models import CaptureHandoff, MoveRequest
+from imaging.models import CaptureHandoff, ClinicalImage, MoveRequest
 from imaging.safety.sensitive import mark_sensitive
 from imaging.services.access import derivative_bytes
 from records.models import Patient, Ward

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from imaging.hardcopy.services import request_hard_copy, request_patient_hard_copy
+from hardcopy.services import request_hard_copy, request_patient_hard_copy
 from imaging.safety.sensitive import mark_sensitive
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from imaging.demo import ensure_images
+from demo.images import ensure_images
 from imaging.exceptions import InvalidField
 from imaging.models import ClinicalImage
 from imaging.safety.handoff import create_handoff

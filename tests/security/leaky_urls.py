@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.reauth import RecentlyAuthenticated
-from imaging import blobs
+from accounts.reauth import RecentlyAuthenticated
 from imaging.models import ClinicalImage
+from vault import blobs
 
 
 def leaky_thumbnail(request: HttpRequest, image_id: Any) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
-# Routes that only read stored bytes: they must answer through imaging.responses.
+# Routes that only read stored bytes: they must answer through vault.responses.
 BYTES_WORDS = ("original", "thumbnail", "preview", "pdf", "download")
 
 

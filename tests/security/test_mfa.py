@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import SealedTOTPDevice
 from audit.models import AuditEvent
-from config.security.models import SealedTOTPDevice
-from imaging.crypto import DecryptionError, unwrap_key
 from tests.factories import PASSWORD
 from tests.security.totp import current_code
+from vault.crypto import DecryptionError, unwrap_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mfa]
 

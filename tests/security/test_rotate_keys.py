@@ -11,13 +11,14 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from accounts.models import SealedTOTPDevice
 from audit.models import AuditEvent
-from config.security.models import SealedTOTPDevice
-from imaging import blobs, crypto
-from imaging.models import ClinicalImage, DataKey
+from imaging.models import ClinicalImage
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.security.totp import current_code
+from vault import blobs, crypto
+from vault.models import DataKey
 
 pytestmark = pytest.mark.django_db
 

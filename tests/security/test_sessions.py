@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.users import disable_account
 from audit.models import AuditEvent
-from config.security.accounts import disable_account
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django_otp.oath import TOTP
 
-from config.security.models import SealedTOTPDevice
+from accounts.models import SealedTOTPDevice
 
 
 def current_code(device: SealedTOTPDevice) -> str:

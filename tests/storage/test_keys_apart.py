@@ -28,11 +28,11 @@ pytestmark = pytest.mark.postgres
 SETUP = """
 import io, random
 from django.db import transaction
-from imaging.demo import ensure_images, synthetic_photo
-from imaging.hardcopy.services import request_patient_hard_copy
+from demo.images import ensure_images, synthetic_photo
+from hardcopy.services import request_patient_hard_copy
 from imaging.models import ClinicalImage
 from imaging.services import CaptureDetails, capture_image
-from records import demo
+import demo.records as demo
 
 with transaction.atomic():
     wards = demo.ensure_facilities()
@@ -70,8 +70,8 @@ from django.test import Client
 from django.utils import timezone
 from imaging.models import ClinicalImage
 from records.models import Encounter, Facility
-from records.retention.review import approve_disposal, start_disposal
-from records.retention.sweep import sweep_retention
+from retention.review import approve_disposal, start_disposal
+from retention.sweep import sweep_retention
 
 patient = ClinicalImage.objects.order_by("pk").first().patient
 Facility.objects.filter(pk=patient.facility_id).update(sector="private")
@@ -99,8 +99,8 @@ RESUME = """
 from datetime import timedelta
 import time_machine
 from django.test import Client
-from records.models import DisposalBatch
-from records.retention.disposal import carry_out_due_disposals
+from retention.models import DisposalBatch
+from retention.disposal import carry_out_due_disposals
 
 batch = DisposalBatch.objects.get()
 with time_machine.travel(batch.effective_at + timedelta(days=1)):

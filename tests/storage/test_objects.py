@@ -13,14 +13,15 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from audit.models import AuditEvent
-from imaging import blobs
 from imaging.exceptions import UnsupportedImage
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.models import ClinicalImage, Derivative
 from imaging.services import make_derivatives
 from imaging.services.access import derivative_bytes, download_original
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.storage.conftest import Backend
+from vault import blobs
+from vault.models import DataKey
 
 # boto3 uploads in parts above 8 MB (its default multipart threshold).
 MULTIPART_THRESHOLD = 8 * 1024 * 1024

@@ -11,22 +11,23 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase
 
-from imaging import crypto
-from imaging.hardcopy.models import HardCopy, HardCopyFile
-from imaging.hardcopy.retention import destroy_pending_hard_copies
-from imaging.hardcopy.services import file_key, request_hard_copy
-from imaging.legal.building import build_export_bundle
-from imaging.legal.services import (
+from hardcopy.models import HardCopy, HardCopyFile
+from hardcopy.retention import destroy_pending_hard_copies
+from hardcopy.services import file_key, request_hard_copy
+from imaging.models import ClinicalImage
+from legal.building import build_export_bundle
+from legal.models import ExportBundle
+from legal.services import (
     bundle_key,
     delete_expired_exports,
     open_matter,
     request_export,
 )
-from imaging.models import ClinicalImage, ExportBundle
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.storage.conftest import Backend
 from tests.storage.verifying import damage, replace_object, verify, verify_fails
+from vault import crypto
 
 
 def _print(nurse: User, *images: ClinicalImage) -> HardCopyFile:

@@ -10,14 +10,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from imaging import blobs, crypto
-from imaging.models import ClinicalImage, DataKey, Derivative
+from imaging.models import ClinicalImage, Derivative
 from imaging.services import make_derivatives
-from imaging.verification import Throttle
 from records.models import Patient
 from tests.factories import capture, jpeg_bytes
 from tests.storage.conftest import Backend
 from tests.storage.verifying import damage, replace_object, verify, verify_fails
+from vault import blobs, crypto
+from vault.models import DataKey
+from vault.verification import Throttle
 
 
 @pytest.fixture

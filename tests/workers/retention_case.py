@@ -12,12 +12,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from imaging import blobs
 from imaging.models import ClinicalImage
-from records.holds import place_legal_hold
-from records.models import DisposalBatch, RetentionRule, Ward
-from records.retention.rules import save_retention_rule
+from legal.holds import place_legal_hold
+from records.models import Ward
+from retention.models import DisposalBatch, RetentionRule
+from retention.rules import save_retention_rule
 from tests.retention.conftest import patient_seen, photo_of
+from vault import blobs
 
 NIGHTLY_SWEEP = "retention-sweep-daily"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from audit.models import AuditEvent
-from records.models import DisposalBatch
+from retention.models import DisposalBatch
 from tests.workers.conftest import Stack, lines, wait_for
 from tests.workers.retention_case import (
     NIGHTLY_SWEEP,
@@ -37,7 +37,7 @@ def test_beat_sends_scheduled_work_that_a_worker_runs(
 def _sweeps_sent(stack: Stack) -> int:
     log = next(stack.data_dir.glob("beat-*.log")).read_text()
     return log.count(
-        f"Sending due task {NIGHTLY_SWEEP} (records.tasks.sweep_retention)"
+        f"Sending due task {NIGHTLY_SWEEP} (retention.tasks.sweep_retention)"
     )
 
 

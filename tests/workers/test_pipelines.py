@@ -16,12 +16,13 @@ from django.conf import settings as django_settings
 from PIL import Image
 
 from config.celery import app as celery_app
-from imaging.hardcopy.models import HardCopy, HardCopyFile
-from imaging.legal.services import open_matter, request_export
-from imaging.models import ClinicalImage, DataKey, Derivative, ExportBundle
+from hardcopy.models import HardCopy, HardCopyFile
+from imaging.models import ClinicalImage, Derivative
 from imaging.services.access import derivative_bytes
-from records.models import DisposalBatch, DisposalItem, DisposalRecord
-from records.retention.review import approve_disposal, start_disposal
+from legal.models import ExportBundle
+from legal.services import open_matter, request_export
+from retention.models import DisposalBatch, DisposalItem, DisposalRecord
+from retention.review import approve_disposal, start_disposal
 from tests.factories import capture
 from tests.workers.conftest import Stack, wait_for
 from tests.workers.retention_case import (
@@ -32,6 +33,7 @@ from tests.workers.retention_case import (
     proposed_batch,
     three_photos_under_the_schedule,
 )
+from vault.models import DataKey
 
 pytestmark = pytest.mark.real_worker
 

@@ -15,7 +15,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from imaging.models import ClinicalImage, Derivative, ExportBundle
+from imaging.models import ClinicalImage, Derivative
+from legal.models import ExportBundle
 from records.models import Patient
 from tests.factories import jpeg_bytes
 from tests.imaging.helpers import post_photo

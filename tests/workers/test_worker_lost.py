@@ -14,8 +14,8 @@ from PIL import Image
 
 from audit.models import AuditEvent
 from config.celery import app as celery_app
-from imaging.legal.services import download_export, open_matter, request_export
-from imaging.models import ExportBundle
+from legal.models import ExportBundle
+from legal.services import download_export, open_matter, request_export
 from records.models import Patient
 from tests.factories import capture
 from tests.workers.conftest import Stack, children_of, lines, wait_for

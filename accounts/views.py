@@ -1,0 +1,136 @@
+"""Pages for the second factor and for re-authentication."""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+
+from accounts import mfa
+from accounts.reauth import mark_recently_authenticated, require_recent_authentication
+from audit.services import Action, record_event
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Six-digit code",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Six-digit code",
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else "/"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
+    return request.user
+
+
+@login_required
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    """Show the QR code of a new authenticator and confirm it with its first code."""
+    user = _user(request)
+    if mfa.has_confirmed_device(user):
+        return redirect("auth:mfa-verify")
+    device = mfa.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if mfa.confirm_enrolment(
+            user=user, device=device, code=form.cleaned_data["code"], request=request
+        ):
+            otp_login(request, device)
+            mark_recently_authenticated(request)
+            return redirect(_next(request))
+        form.add_error(
+            "code", "That code did not match. Check the app's clock and try again."
+        )
+    context = {
+        "form": form,
+        "qr": mfa.qr_code_data_uri(device),
+        "secret": mfa.manual_secret(device),
+        "next": _next(request),
+    }
+    return render(request, "registration/mfa_enrol.html", context)
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the current code from the user's authenticator app."""
+    user = _user(request)
+    if not mfa.has_confirmed_device(user):
+        return redirect("auth:mfa-enrol")
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        device = mfa.verify_code(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            mark_recently_authenticated(request)
+            return redirect(_next(request))
+        record_event(actor=user, action=Action.MFA_FAILED, request=request)
+        form.add_error(
+            "code", "That code did not match. Wait for the next one and try again."
+        )
+    return render(
+        request, "registration/mfa_verify.html", {"form": form, "next": _next(request)}
+    )
+
+
+@login_required
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """Confirm the password (and code, where required) before a grave act."""
+    user = _user(request)
+    needs_code = mfa.mfa_required_for(user)
+    form = PasswordForm(request.POST or None)
+    if form.is_valid():
+        same = authenticate(
+            request,
+            username=user.get_username(),
+            password=form.cleaned_data["password"],
+        )
+        code_ok = not needs_code or mfa.verify_code(user, form.cleaned_data["code"])
+        if same is not None and same.pk == user.pk and code_ok:
+            mark_recently_authenticated(request)
+            record_event(actor=user, action=Action.REAUTHENTICATED, request=request)
+            return redirect(_next(request))
+        form.add_error(None, "That did not match. Try again.")
+    context = {"form": form, "needs_code": needs_code, "next": _next(request)}
+    return render(request, "registration/reauth.html", context)
+
+
+@login_required
+@require_recent_authentication
+def account_security(request: HttpRequest) -> HttpResponse:
+    """The user's own sign-in settings: shown only after a fresh password check."""
+    user = _user(request)
+    context = {
+        "has_device": mfa.has_confirmed_device(user),
+        "mfa_required": mfa.mfa_required_for(user),
+    }
+    return render(request, "registration/account_security.html", context)

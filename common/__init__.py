@@ -1,0 +1,1 @@
+"""Small primitives every app may use; imports no app of Custodian's (the bottom layer)."""

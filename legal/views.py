@@ -1,0 +1,183 @@
+"""Pages for legal work: matters, their holds, exports with progress, downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.reauth import require_recent_authentication
+from imaging.exceptions import ImagingError
+from legal import selectors, services
+from legal.forms import ExportForm, MatterForm, ReleaseForm
+from legal.holds import release_legal_hold
+from legal.models import ExportBundle
+from legal.numbering import default_prefix
+from legal.scope import images_in_scope, open_matters_of
+from vault.responses import protected_stream
+
+UNREACHABLE = "One of the chosen patients or images is not one you may reach."
+
+
+def _actor(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
+
+
+def _message(exc: ImagingError | ValidationError) -> str:
+    return exc.message if isinstance(exc, ImagingError) else " ".join(exc.messages)
+
+
+def bundle_response(request: HttpRequest, bundle: ExportBundle) -> HttpResponseBase:
+    """Stream a ready bundle as a download (audited); expired or unready: 410/409."""
+    chunks = services.download_export(
+        actor=_actor(request), bundle=bundle, request=request
+    )
+    return protected_stream(
+        chunks,
+        content_type="application/zip",
+        filename=f"{bundle.matter.reference}-{str(bundle.public_id)[:8]}.zip",
+        size=bundle.size_bytes,
+    )
+
+
+@login_required
+@permission_required("imaging.export_images", raise_exception=True)
+def home(request: HttpRequest) -> HttpResponse:
+    matters = open_matters_of(request.user).prefetch_related("export_bundles")
+    return render(request, "legal/legal_home.html", {"matters": matters})
+
+
+@login_required
+@permission_required("imaging.export_images", raise_exception=True)
+def matter_new(request: HttpRequest) -> HttpResponse:
+    form = MatterForm(request.POST or None, user=_actor(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter = services.open_matter(
+                actor=_actor(request), request=request, **form.cleaned_data
+            )
+        except Http404:
+            form.add_error(None, UNREACHABLE)
+            return render(
+                request, "legal/legal_matter_form.html", {"form": form}, status=404
+            )
+        except (ImagingError, ValidationError) as exc:
+            form.add_error(None, _message(exc))
+            return render(
+                request, "legal/legal_matter_form.html", {"form": form}, status=400
+            )
+        messages.success(
+            request, f"Matter {matter.reference} opened; its hold is in place."
+        )
+        return redirect("legal:matter-detail", public_id=matter.public_id)
+    if request.method != "POST":
+        return render(request, "legal/legal_matter_form.html", {"form": form})
+    # The form offers only patients the officer may reach: any other id is refused as
+    # the API refuses it (404), the same for a patient elsewhere and for none at all.
+    unreachable = form.has_error("patients", code="invalid_choice")
+    if unreachable:
+        form.add_error(None, UNREACHABLE)
+    return render(
+        request,
+        "legal/legal_matter_form.html",
+        {"form": form},
+        status=404 if unreachable else 400,
+    )
+
+
+@login_required
+@permission_required("imaging.export_images", raise_exception=True)
+def matter_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    matter = selectors.matter_for(request.user, public_id)
+    form = ExportForm(initial={"party_prefix": default_prefix(matter.reference)})
+    return _matter_page(request, matter, form)
+
+
+def _matter_page(
+    request: HttpRequest, matter: object, form: ExportForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "matter": matter,
+        "images": images_in_scope(matter),  # type: ignore[arg-type]
+        "holds": matter.holds.all(),  # type: ignore[attr-defined]
+        "exports": matter.export_bundles.all(),  # type: ignore[attr-defined]
+        "form": form,
+        "release_form": ReleaseForm(),
+    }
+    return render(request, "legal/legal_matter_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+@permission_required("imaging.export_images", raise_exception=True)
+@require_recent_authentication
+def export_start(request: HttpRequest, public_id: str) -> HttpResponse:
+    matter = selectors.matter_for(request.user, public_id)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return _matter_page(request, matter, form, status=400)
+    try:
+        bundle = services.request_export(
+            actor=_actor(request),
+            matter=matter,
+            numbering=form.cleaned_data["numbering"],
+            prefix=form.cleaned_data["party_prefix"],
+            request=request,
+        )
+    except (ImagingError, ValidationError) as exc:
+        form.add_error(None, _message(exc))
+        return _matter_page(request, matter, form, status=400)
+    return redirect("legal:export-detail", public_id=bundle.public_id)
+
+
+@login_required
+def export_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    bundle = selectors.export_for(request.user, public_id)
+    return render(request, "legal/legal_export_detail.html", {"bundle": bundle})
+
+
+@login_required
+def export_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    bundle = selectors.export_for(request.user, public_id)
+    try:
+        return bundle_response(request, bundle)
+    except ImagingError as exc:
+        return render(
+            request,
+            "legal/legal_export_detail.html",
+            {"bundle": bundle, "error": exc.message},
+            status=exc.status_code,
+        )
+
+
+@login_required
+@permission_required("records.manage_legal_holds", raise_exception=True)
+def holds(request: HttpRequest) -> HttpResponse:
+    found = selectors.holds_visible_to(request.user)
+    return render(
+        request,
+        "legal/legal_holds.html",
+        {"holds": found, "release_form": ReleaseForm()},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("records.manage_legal_holds", raise_exception=True)
+def hold_release(request: HttpRequest, public_id: str) -> HttpResponse:
+    hold = selectors.hold_for(request.user, public_id)
+    form = ReleaseForm(request.POST)
+    try:
+        reason = form.data.get("reason", "")
+        release_legal_hold(
+            actor=_actor(request), hold=hold, reason=str(reason), request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("legal:holds")
+    messages.success(request, "The hold is released.")
+    return redirect("legal:holds")

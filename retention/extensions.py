@@ -1,0 +1,41 @@
+"""What retention adds to the apps before it; registered in RetentionConfig.ready()."""
+
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from accounts.roles import Role
+from common.queue import enqueue
+from imaging import hooks
+from imaging.models import ClinicalImage
+from records import hooks as record_hooks
+from retention.models import DisposalBatch
+
+
+def _date_new_image(image: ClinicalImage) -> None:
+    # Its keep-until date is known from the first moment, not the next sweep.
+    enqueue("retention.tasks.recompute_retention", [image.patient_id])
+
+
+def _redate_moved_image(moved: hooks.MovedImage) -> None:
+    # The right patient's facts (age, last service, death) now decide its keep-until.
+    enqueue("retention.tasks.recompute_retention", [moved.image.patient_id])
+
+
+def _batches_to_approve(user: User, roles: list[Role]) -> list[record_hooks.Duty]:
+    if not user.has_perm("records.approve_disposal"):
+        return []
+    undecided = (DisposalBatch.Status.PROPOSED, DisposalBatch.Status.APPROVED_ONCE)
+    return [
+        record_hooks.Duty(
+            DisposalBatch.objects.filter(status__in=undecided).count(),
+            "disposal batch awaits approval",
+            "disposal batches await approval",
+            reverse("retention:batches"),
+        )
+    ]
+
+
+def register() -> None:
+    record_hooks.waiting_duties.register(_batches_to_approve)
+    hooks.image_captured.register(_date_new_image)
+    hooks.image_moved.register(_redate_moved_image)

@@ -1,0 +1,162 @@
+"""Facts that move retain_until (death, a new occasion of service) and medico-legal flags."""
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.services import Action, record_event
+from common.queue import enqueue
+from imaging.models import ClinicalImage
+from records.models import Encounter, Patient, Ward
+from retention.models import MedicoLegalFlag
+
+
+def _check(actor: User) -> None:
+    if not actor.has_perm("records.manage_retention"):
+        raise PermissionDenied("Only records managers change retention facts.")
+
+
+def _recompute_on_commit(patient: Patient) -> None:
+    enqueue("retention.tasks.recompute_retention", [patient.pk])
+
+
+@transaction.atomic
+def record_death(
+    *,
+    actor: User,
+    patient: Patient,
+    date_of_death: date,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """Record the date a patient died; their images' retention is recomputed."""
+    _check(actor)
+    if date_of_death > timezone.localdate():
+        raise ValidationError({"date_of_death": "A date of death cannot be ahead."})
+    if patient.date_of_birth and date_of_death < patient.date_of_birth:
+        raise ValidationError({"date_of_death": "Death cannot precede birth."})
+    patient.date_of_death = date_of_death
+    patient.save(update_fields=["date_of_death"])
+    record_event(
+        actor=actor,
+        action=Action.EDIT,
+        target=patient,
+        patient=patient,
+        request=request,
+        detail={"date_of_death": date_of_death.isoformat()},
+    )
+    _recompute_on_commit(patient)
+    return patient
+
+
+@transaction.atomic
+def record_encounter(
+    *,
+    actor: User,
+    patient: Patient,
+    ward: Ward,
+    started_at: datetime,
+    ended_at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Encounter:
+    """Record an occasion of service; a returning patient's images are kept longer."""
+    _check(actor)
+    if ward.facility_id != patient.facility_id:
+        raise ValidationError({"ward": "The ward is at another facility."})
+    encounter = Encounter(
+        patient=patient, ward=ward, started_at=started_at, ended_at=ended_at
+    )
+    encounter.full_clean()
+    encounter.save()
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        target=encounter,
+        patient=patient,
+        request=request,
+    )
+    _recompute_on_commit(patient)
+    return encounter
+
+
+def active_flags() -> QuerySet[MedicoLegalFlag]:
+    return MedicoLegalFlag.objects.filter(cleared_at__isnull=True)
+
+
+def flag_filter(prefix: str = "") -> Q:
+    """A Q on ClinicalImage (or a relation to it, via prefix) matching flagged images."""
+    flags = active_flags()
+    return Q(**{f"{prefix}patient__medico_legal_flags__in": flags}) | Q(
+        **{f"{prefix}medico_legal_flags__in": flags}
+    )
+
+
+def is_flagged(image: ClinicalImage) -> bool:
+    return (
+        active_flags().filter(Q(image=image) | Q(patient_id=image.patient_id)).exists()
+    )
+
+
+@transaction.atomic
+def set_medico_legal_flag(
+    *,
+    actor: User,
+    kind: str,
+    reason: str,
+    patient: Patient | None = None,
+    image: ClinicalImage | None = None,
+    request: HttpRequest | None = None,
+) -> MedicoLegalFlag:
+    """Suspend disposal of a patient's or an image's records until the flag is cleared."""
+    _check(actor)
+    if (patient is None) == (image is None):
+        raise ValidationError({"scope": "Flag either a patient or one image."})
+    flag = MedicoLegalFlag(
+        kind=kind, reason=reason.strip(), patient=patient, image=image, set_by=actor
+    )
+    flag.full_clean()
+    flag.save()
+    record_event(
+        actor=actor,
+        action=Action.FLAG_SET,
+        target=flag,
+        patient=patient or (image.patient if image else None),
+        request=request,
+        reason=flag.reason,
+        detail={"kind": kind},
+    )
+    return flag
+
+
+@transaction.atomic
+def clear_medico_legal_flag(
+    *,
+    actor: User,
+    flag: MedicoLegalFlag,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> MedicoLegalFlag:
+    """Clear a flag, saying why; disposal may then proceed under the schedule."""
+    _check(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the flag is cleared."})
+    locked = MedicoLegalFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.cleared_at is not None:
+        raise ValidationError({"flag": "This flag has already been cleared."})
+    locked.cleared_by, locked.cleared_at = actor, timezone.now()
+    locked.clear_reason = reason.strip()
+    locked.save(update_fields=["cleared_by", "cleared_at", "clear_reason"])
+    target_patient = locked.patient or (locked.image.patient if locked.image else None)
+    record_event(
+        actor=actor,
+        action=Action.FLAG_CLEARED,
+        target=locked,
+        patient=target_patient,
+        request=request,
+        reason=locked.clear_reason,
+    )
+    return locked

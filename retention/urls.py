@@ -1,0 +1,35 @@
+"""Retention rules, legal holds, medico-legal flags, disposal review and the register."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from retention import batch_views, views
+
+app_name = "retention"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard, name="dashboard"),
+    path("rules/", views.rule_list, name="rules"),
+    path("rules/new/", views.rule_edit, name="rule-new"),
+    path("rules/<uuid:public_id>/", views.rule_edit, name="rule-edit"),
+    path("propose/", views.propose, name="propose"),
+    path("flags/", views.flag_list, name="flags"),
+    path("flags/<uuid:public_id>/clear/", views.flag_clear, name="flag-clear"),
+    path("batches/", batch_views.batch_list, name="batches"),
+    path("batches/<uuid:public_id>/", batch_views.batch_detail, name="batch"),
+    path("batches/<uuid:public_id>/items.csv", batch_views.batch_csv, name="batch-csv"),
+    path(
+        "batches/<uuid:public_id>/certificate.pdf",
+        batch_views.certificate,
+        name="certificate",
+    ),
+    *(
+        path(
+            f"batches/<uuid:public_id>/{act}/",
+            batch_views.batch_act,
+            {"act": act},
+            name=f"batch-{act}",
+        )
+        for act in ("approve", "carry-out", "remove", "object")
+    ),
+    path("register/", batch_views.register, name="register"),
+    path("register.csv", batch_views.register_csv, name="register-csv"),
+]

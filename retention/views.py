@@ -1,0 +1,138 @@
+"""Retention pages for records managers: dashboard, rules with a what-if, flags."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.reauth import require_recent_authentication
+from records.models import Patient
+from retention import selectors
+from retention.facts import (
+    active_flags,
+    clear_medico_legal_flag,
+    set_medico_legal_flag,
+)
+from retention.forms import FlagForm, ReasonForm, RuleForm
+from retention.models import RetentionRule
+from retention.rules import preview_rule_change, save_retention_rule
+from retention.sweep import sweep_retention
+
+MANAGE = "records.manage_retention"
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Images by the year they fall due, and those kept with no date, and why."""
+    context = {
+        "due": selectors.due_by_year(),
+        "kept": selectors.kept_indefinitely(),
+        "batches": selectors.batches()[:5],
+    }
+    return render(request, "retention/retention_dashboard.html", context)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def rule_list(request: HttpRequest) -> HttpResponse:
+    rules = selectors.rules()
+    return render(request, "retention/retentionrule_list.html", {"rules": rules})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_recent_authentication
+def rule_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
+    """Edit or add a rule; "Preview" shows the what-if, "Save" versions and audits it."""
+    rule = (
+        get_object_or_404(RetentionRule, public_id=public_id)
+        if public_id
+        else RetentionRule()
+    )
+    form = RuleForm(request.POST or None, instance=rule)
+    what_if = None
+    if request.method == "POST" and form.is_valid():
+        if "save" not in request.POST:
+            what_if = preview_rule_change(actor=request.user, rule=form.instance)  # type: ignore[arg-type]
+        else:
+            save_retention_rule(
+                actor=request.user,  # type: ignore[arg-type]
+                rule=form.instance,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+            messages.success(request, "Rule saved; retention dates are recomputed.")
+            return redirect("retention:rules")
+    return render(
+        request,
+        "retention/retentionrule_form.html",
+        {"form": form, "rule": rule, "what_if": what_if},
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    """Run the sweep now; the proposer then cannot approve the batch."""
+    result = sweep_retention(actor=request.user)  # type: ignore[arg-type]
+    if result.batch is None:
+        messages.info(request, "Nothing is due for disposal.")
+        return redirect("retention:dashboard")
+    messages.success(request, f"{result.due} images proposed for disposal.")
+    return redirect("retention:batch", public_id=result.batch.public_id)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def flag_list(request: HttpRequest) -> HttpResponse:
+    """Medico-legal flags in force, and a form to flag a patient."""
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # MRNs are unique per facility: look only in the manager's own facilities.
+        matches = Patient.objects.filter(
+            mrn=form.cleaned_data["mrn"], facility__assignments__user=request.user.pk
+        )
+        patient = matches.first() if len(matches) == 1 else None
+        if patient is None:
+            form.add_error("mrn", "No single patient of your facilities has this MRN.")
+        else:
+            try:
+                set_medico_legal_flag(
+                    actor=request.user,  # type: ignore[arg-type]
+                    kind=form.cleaned_data["kind"],
+                    reason=form.cleaned_data["reason"],
+                    patient=patient,
+                    request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Flag set: disposal is suspended.")
+                return redirect("retention:flags")
+    flags = active_flags().select_related("patient", "image__patient", "set_by")
+    return render(
+        request, "retention/medicolegalflag_list.html", {"flags": flags, "form": form}
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def flag_clear(request: HttpRequest, public_id: str) -> HttpResponse:
+    flag = get_object_or_404(active_flags(), public_id=public_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the flag is cleared.")
+        return redirect("retention:flags")
+    clear_medico_legal_flag(
+        actor=request.user,  # type: ignore[arg-type]
+        flag=flag,
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
+    messages.success(request, "Flag cleared.")
+    return redirect("retention:flags")
