@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import SealedTOTPDevice
+from accounts.permissions import may_manage_users
 from audit.services import Action, record_event
 
 
@@ -23,7 +24,7 @@ def _sessions_of(user: User) -> list[str]:
 @transaction.atomic
 def disable_account(*, actor: User, user: User, reason: str) -> int:
     """Deactivate a user and end all their sessions and tokens; return sessions ended."""
-    if not actor.has_perm("auth.change_user"):
+    if not may_manage_users(actor):
         raise PermissionDenied("Only administrators may disable accounts.")
     if actor.pk == user.pk:
         raise PermissionDenied("You cannot disable your own account.")

@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 from accounts import mfa
+from accounts.acting import acting_user
 from accounts.reauth import mark_recently_authenticated, require_recent_authentication
 from audit.services import Action, record_event
 
@@ -48,15 +48,10 @@ def _next(request: HttpRequest) -> str:
     return target if safe else "/"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
-    return request.user
-
-
 @login_required
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     """Show the QR code of a new authenticator and confirm it with its first code."""
-    user = _user(request)
+    user = acting_user(request)
     if mfa.has_confirmed_device(user):
         return redirect("auth:mfa-verify")
     device = mfa.pending_device(user)
@@ -83,7 +78,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Ask for the current code from the user's authenticator app."""
-    user = _user(request)
+    user = acting_user(request)
     if not mfa.has_confirmed_device(user):
         return redirect("auth:mfa-enrol")
     form = CodeForm(request.POST or None)
@@ -105,7 +100,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     """Confirm the password (and code, where required) before a grave act."""
-    user = _user(request)
+    user = acting_user(request)
     needs_code = mfa.mfa_required_for(user)
     form = PasswordForm(request.POST or None)
     if form.is_valid():
@@ -128,7 +123,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 @require_recent_authentication
 def account_security(request: HttpRequest) -> HttpResponse:
     """The user's own sign-in settings: shown only after a fresh password check."""
-    user = _user(request)
+    user = acting_user(request)
     context = {
         "has_device": mfa.has_confirmed_device(user),
         "mfa_required": mfa.mfa_required_for(user),

@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
+from accounts.permissions import may_request_hard_copy
 from hardcopy.exceptions import HardCopyNotFound
 from hardcopy.models import (
     AWAITING_FILING,
@@ -27,7 +28,7 @@ QUEUE_STATUSES = (
 
 def may_print(user: AnyUser) -> bool:
     """True if the user's role may request, print and file hard copies."""
-    return user.has_perm("imaging.request_hard_copy")
+    return may_request_hard_copy(user)
 
 
 def hard_copies_visible_to(user: AnyUser) -> QuerySet[HardCopy]:

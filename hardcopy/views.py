@@ -8,7 +8,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,9 +17,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.acting import acting_user
+from common.errors import DomainError
 from hardcopy import selectors, services
 from hardcopy.models import AWAITING_FILING, HardCopy, overdue_cutoff
-from imaging.exceptions import ImagingError
 from imaging.selectors import images_visible_to
 from records.selectors import patients_visible_to
 from vault.responses import protected_stream
@@ -39,7 +39,7 @@ def printer_view(view: View) -> View:
             raise PermissionDenied("Your role does not print hard copies.")
         try:
             return view(request, *args, **kwargs)
-        except ImagingError as exc:
+        except DomainError as exc:
             if exc.status_code == 404:
                 raise Http404(exc.message) from exc
             messages.error(request, exc.message)
@@ -54,12 +54,6 @@ def _back(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("hardcopies:index")
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise Http404("No such page.")
-    return request.user
 
 
 def _queue_url(copy: HardCopy) -> str:
@@ -122,7 +116,7 @@ def print_copy(request: HttpRequest, copy_id: UUID) -> StreamingHttpResponse:
     copy = selectors.hard_copy_for(request.user, copy_id)
     number = _file_number(request.POST.get("file", "1"))
     pdf_file, chunks = services.print_hard_copy(
-        actor=_actor(request), hard_copy=copy, number=number, request=request
+        actor=acting_user(request), hard_copy=copy, number=number, request=request
     )
     response = protected_stream(
         chunks,
@@ -149,7 +143,7 @@ def filed(request: HttpRequest, copy_id: UUID) -> HttpResponse:
     """Confirm, as the person who did it, that the copy is in the paper record."""
     copy = selectors.hard_copy_for(request.user, copy_id)
     services.confirm_hard_copy_filed(
-        actor=_actor(request), hard_copy=copy, request=request
+        actor=acting_user(request), hard_copy=copy, request=request
     )
     messages.success(request, f"Filed: hard copy for {copy.patient.full_name}.")
     return redirect(_queue_url(copy))
@@ -161,7 +155,7 @@ def retrieved(request: HttpRequest, copy_id: UUID) -> HttpResponse:
     """Confirm, as the person who did it, that the copy is out of the paper record."""
     copy = selectors.hard_copy_for(request.user, copy_id)
     services.confirm_hard_copy_retrieved(
-        actor=_actor(request), hard_copy=copy, request=request
+        actor=acting_user(request), hard_copy=copy, request=request
     )
     messages.success(
         request, f"Taken out of the paper record of {copy.patient.full_name}."

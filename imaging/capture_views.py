@@ -19,8 +19,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from common.api import CustodianAPIView
+from accounts.permissions import Perm, may_capture
 from imaging.api.images import PatientImages
 from imaging.forms import CaptureForm, WristbandForm
 from imaging.howto import delete_from_phone_html
@@ -38,7 +39,7 @@ EXIF_HEAD_BYTES = 512 * 1024
 
 
 @login_required
-@permission_required("imaging.capture_image", raise_exception=True)
+@permission_required(Perm.CAPTURE_IMAGE, raise_exception=True)
 def capture_page(request: HttpRequest) -> HttpResponse:
     """The one-handed capture page (bound to one patient when opened from a hand-off)."""
     binding = session_binding(request, request.user)
@@ -68,14 +69,14 @@ class UploadPhoto(PatientImages):
 
 
 @extend_schema(exclude=True)
-class ExifHints(CustodianAPIView):
+class ExifHints(APIView):
     """Read capture time and device from a photo's first bytes, to prefill the form."""
 
     authentication_classes = [SessionAuthentication]
     parser_classes = [MultiPartParser]
 
     def post(self, request: Request) -> Response:
-        if not request.user.has_perm("imaging.capture_image"):
+        if not may_capture(request.user):
             raise PermissionDenied("Your role may not capture images.")
         form = ExifHintsSerializer(data=request.data)
         form.is_valid(raise_exception=True)

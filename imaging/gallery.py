@@ -135,11 +135,6 @@ def _distinct(user: AnyUser, patient: Patient, field: str) -> list[str]:
     return list(values[:200])
 
 
-def encounters_of(patient: Patient) -> QuerySet[Encounter]:
-    """The patient's encounters, newest first, for the filter."""
-    return patient.encounters.select_related("ward").order_by("-started_at")
-
-
 def image_page_detail(user: AnyUser, public_id: UUID | str) -> ClinicalImage:
     """An image with everything its page shows, in one query; 404 if not visible."""
     previews = Derivative.objects.filter(

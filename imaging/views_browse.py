@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from accounts.permissions import may_capture, may_download_original
 from imaging import bodysites
 from imaging.forms import GalleryFilterForm
 from imaging.gallery import (
@@ -51,9 +52,9 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "coded_site": bodysites.BY_CODE.get(image.body_site_code),
         "under_hold": is_kept_by(image, "legal_hold"),
         "history": access_history(image) if show_history else None,
-        "may_download": request.user.has_perm("imaging.download_original"),
+        "may_download": may_download_original(request.user),
         "hidden": image.is_sensitive and not is_revealed(request, image),
-        "may_capture": request.user.has_perm("imaging.capture_image"),
+        "may_capture": may_capture(request.user),
         "break_glass": (
             live_break_glass(request.user, image.patient) if through_glass else None
         ),

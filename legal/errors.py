@@ -1,21 +1,21 @@
 """Domain failures of legal work; views and the API turn them into clear 4xx answers."""
 
-from imaging.exceptions import ImagingError
+from common.errors import DomainError
 
 
-class EmptyScope(ImagingError):
+class EmptyScope(DomainError):
     status_code = 400
 
 
-class DisposedInScope(ImagingError):
+class DisposedInScope(DomainError):
     """An image chosen by hand was disposed of already: it can be neither held nor sent."""
 
     status_code = 409
 
 
-class ExportNotReady(ImagingError):
+class ExportNotReady(DomainError):
     status_code = 409
 
 
-class ExportExpired(ImagingError):
+class ExportExpired(DomainError):
     status_code = 410

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from accounts.permissions import may_export_images
 from accounts.roles import Role
 from imaging import hooks
 from legal import storage_checks
@@ -17,7 +18,7 @@ LEGAL_HOLD = hooks.Keeper(
 
 
 def _exports_ready(user: User, roles: list[Role]) -> list[record_hooks.Duty]:
-    if not user.has_perm("imaging.export_images"):
+    if not may_export_images(user):
         return []
     ready = ExportBundle.objects.filter(
         requested_by=user, status=ExportBundle.Status.READY

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_manage_legal_holds
 from audit.services import Action, record_event
 from legal.models import LegalHold, LegalMatter
 from records.models import Patient
@@ -55,7 +56,7 @@ def place_legal_hold(
     request: HttpRequest | None = None,
 ) -> LegalHold:
     """Place a hold on patients and/or images, audited per patient."""
-    if not actor.has_perm("records.manage_legal_holds"):
+    if not may_manage_legal_holds(actor):
         raise PermissionDenied("Only legal officers and records managers place holds.")
     patients, images = list(patients), list(images)
     if not reason.strip():
@@ -85,7 +86,7 @@ def release_legal_hold(
     *, actor: User, hold: LegalHold, reason: str, request: HttpRequest | None = None
 ) -> LegalHold:
     """Release a hold explicitly, with a reason; audited per patient in its scope."""
-    if not actor.has_perm("records.manage_legal_holds"):
+    if not may_manage_legal_holds(actor):
         raise PermissionDenied(
             "Only legal officers and records managers release holds."
         )

@@ -6,15 +6,8 @@ per patient (in the order the bundle lists them), one page per image within the 
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
-
-
-@dataclass(frozen=True)
-class Numbered:
-    document_id: str
-    key: int
 
 
 def valid_prefix(prefix: str) -> bool:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.permissions import may_manage_legal_holds
 from accounts.roles import Role, has_role
 from legal.models import ExportBundle, LegalHold, LegalMatter
 from legal.scope import open_matters_of
@@ -55,7 +56,7 @@ def export_for(user: AnyUser, public_id: UUID | str) -> ExportBundle:
 
 def holds_visible_to(user: AnyUser) -> QuerySet[LegalHold]:
     """Holds touching patients the user may search, for those who manage holds."""
-    if not user.has_perm("records.manage_legal_holds"):
+    if not may_manage_legal_holds(user):
         return LegalHold.objects.none()
     patients = patients_searchable_by(user)
     return (

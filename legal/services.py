@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_export_images
 from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging.models import ClinicalImage
@@ -84,7 +85,7 @@ def open_matter(
     request: HttpRequest | None = None,
 ) -> LegalMatter:
     """Open a legal matter and place its hold on the whole scope, in one transaction."""
-    if not actor.has_perm("imaging.export_images"):
+    if not may_export_images(actor):
         raise PermissionDenied("Only legal officers open matters.")
     _check_matter_fields(reference, kind, scope_from, scope_to)
     chosen_patients, chosen_images = _resolve_scope(actor, patients, images)
@@ -139,7 +140,7 @@ def request_export(
     request: HttpRequest | None = None,
 ) -> ExportBundle:
     """Queue a bundle of the matter's whole scope; the build runs in Celery."""
-    if not actor.has_perm("imaging.export_images"):
+    if not may_export_images(actor):
         raise PermissionDenied("Only legal officers export images.")
     if matter.opened_by_id != actor.pk or matter.closed_at is not None:
         raise Http404("No such matter.")

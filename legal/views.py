@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.acting import acting_user
+from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
-from imaging.exceptions import ImagingError
+from common.errors import DomainError
 from legal import selectors, services
 from legal.forms import ExportForm, MatterForm, ReleaseForm
 from legal.holds import release_legal_hold
@@ -21,20 +22,14 @@ from vault.responses import protected_stream
 UNREACHABLE = "One of the chosen patients or images is not one you may reach."
 
 
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Sign in first.")
-    return request.user
-
-
-def _message(exc: ImagingError | ValidationError) -> str:
-    return exc.message if isinstance(exc, ImagingError) else " ".join(exc.messages)
+def _message(exc: DomainError | ValidationError) -> str:
+    return exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
 
 
 def bundle_response(request: HttpRequest, bundle: ExportBundle) -> HttpResponseBase:
     """Stream a ready bundle as a download (audited); expired or unready: 410/409."""
     chunks = services.download_export(
-        actor=_actor(request), bundle=bundle, request=request
+        actor=acting_user(request), bundle=bundle, request=request
     )
     return protected_stream(
         chunks,
@@ -45,27 +40,27 @@ def bundle_response(request: HttpRequest, bundle: ExportBundle) -> HttpResponseB
 
 
 @login_required
-@permission_required("imaging.export_images", raise_exception=True)
+@permission_required(Perm.EXPORT_IMAGES, raise_exception=True)
 def home(request: HttpRequest) -> HttpResponse:
     matters = open_matters_of(request.user).prefetch_related("export_bundles")
     return render(request, "legal/legal_home.html", {"matters": matters})
 
 
 @login_required
-@permission_required("imaging.export_images", raise_exception=True)
+@permission_required(Perm.EXPORT_IMAGES, raise_exception=True)
 def matter_new(request: HttpRequest) -> HttpResponse:
-    form = MatterForm(request.POST or None, user=_actor(request))
+    form = MatterForm(request.POST or None, user=acting_user(request))
     if request.method == "POST" and form.is_valid():
         try:
             matter = services.open_matter(
-                actor=_actor(request), request=request, **form.cleaned_data
+                actor=acting_user(request), request=request, **form.cleaned_data
             )
         except Http404:
             form.add_error(None, UNREACHABLE)
             return render(
                 request, "legal/legal_matter_form.html", {"form": form}, status=404
             )
-        except (ImagingError, ValidationError) as exc:
+        except (DomainError, ValidationError) as exc:
             form.add_error(None, _message(exc))
             return render(
                 request, "legal/legal_matter_form.html", {"form": form}, status=400
@@ -90,7 +85,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("imaging.export_images", raise_exception=True)
+@permission_required(Perm.EXPORT_IMAGES, raise_exception=True)
 def matter_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     matter = selectors.matter_for(request.user, public_id)
     form = ExportForm(initial={"party_prefix": default_prefix(matter.reference)})
@@ -113,7 +108,7 @@ def _matter_page(
 
 @require_POST
 @login_required
-@permission_required("imaging.export_images", raise_exception=True)
+@permission_required(Perm.EXPORT_IMAGES, raise_exception=True)
 @require_recent_authentication
 def export_start(request: HttpRequest, public_id: str) -> HttpResponse:
     matter = selectors.matter_for(request.user, public_id)
@@ -122,13 +117,13 @@ def export_start(request: HttpRequest, public_id: str) -> HttpResponse:
         return _matter_page(request, matter, form, status=400)
     try:
         bundle = services.request_export(
-            actor=_actor(request),
+            actor=acting_user(request),
             matter=matter,
             numbering=form.cleaned_data["numbering"],
             prefix=form.cleaned_data["party_prefix"],
             request=request,
         )
-    except (ImagingError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         form.add_error(None, _message(exc))
         return _matter_page(request, matter, form, status=400)
     return redirect("legal:export-detail", public_id=bundle.public_id)
@@ -145,7 +140,7 @@ def export_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     bundle = selectors.export_for(request.user, public_id)
     try:
         return bundle_response(request, bundle)
-    except ImagingError as exc:
+    except DomainError as exc:
         return render(
             request,
             "legal/legal_export_detail.html",
@@ -155,7 +150,7 @@ def export_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
 
 
 @login_required
-@permission_required("records.manage_legal_holds", raise_exception=True)
+@permission_required(Perm.MANAGE_LEGAL_HOLDS, raise_exception=True)
 def holds(request: HttpRequest) -> HttpResponse:
     found = selectors.holds_visible_to(request.user)
     return render(
@@ -167,14 +162,14 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("records.manage_legal_holds", raise_exception=True)
+@permission_required(Perm.MANAGE_LEGAL_HOLDS, raise_exception=True)
 def hold_release(request: HttpRequest, public_id: str) -> HttpResponse:
     hold = selectors.hold_for(request.user, public_id)
     form = ReleaseForm(request.POST)
     try:
         reason = form.data.get("reason", "")
         release_legal_hold(
-            actor=_actor(request), hold=hold, reason=str(reason), request=request
+            actor=acting_user(request), hold=hold, reason=str(reason), request=request
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.roles import Role, has_role
+from accounts.permissions import may_review_break_glass
 from audit.services import Action, record_event
 from records.models import BreakGlassAccess, Patient
+from records.permissions import may_break_glass
 from records.selectors import break_glass_candidates, break_glass_queue
 
 
@@ -29,9 +30,7 @@ def request_break_glass(
     request: HttpRequest | None = None,
 ) -> BreakGlassAccess:
     """Open a patient outside the actor's wards for a limited time, giving a reason."""
-    if not actor.has_perm("records.break_glass") or not has_role(
-        actor, Role.WARD_STAFF
-    ):
+    if not may_break_glass(actor):
         raise PermissionDenied("Only ward staff may break the glass.")
     if not break_glass_candidates(actor).filter(pk=patient.pk).exists():
         raise Http404("No such patient.")
@@ -73,7 +72,7 @@ def review_break_glass(
     request: HttpRequest | None = None,
 ) -> BreakGlassAccess:
     """Record a privacy officer's review of a break-the-glass access."""
-    if not actor.has_perm("records.review_break_glass"):
+    if not may_review_break_glass(actor):
         raise PermissionDenied("Only privacy officers review break-the-glass access.")
     locked = (
         break_glass_queue(actor)

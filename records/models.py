@@ -224,10 +224,6 @@ class Encounter(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} on {self.ward} from {self.started_at:%d/%m/%Y}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None
-
 
 class BreakGlassReason(models.TextChoices):
     EMERGENCY = "emergency", "Emergency care"

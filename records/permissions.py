@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from accounts.permissions import Perm
 from accounts.roles import Role, has_role
 
 
@@ -16,4 +17,4 @@ def may_see_access_history(user: User | AnonymousUser) -> bool:
 
 def may_break_glass(user: User | AnonymousUser) -> bool:
     """Ward staff may open a patient outside their wards, giving a reason."""
-    return has_role(user, Role.WARD_STAFF) and user.has_perm("records.break_glass")
+    return has_role(user, Role.WARD_STAFF) and user.has_perm(Perm.BREAK_GLASS)

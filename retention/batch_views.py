@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
 from retention import selectors
 from retention.certificate import as_csv, certificate_pdf, register_rows
@@ -19,7 +20,7 @@ from retention.review import (
     start_disposal,
 )
 
-APPROVE = "records.approve_disposal"
+APPROVE = Perm.APPROVE_DISPOSAL
 # Big batches are reviewed through the counts and the CSV; the page lists the first few.
 SHOWN = 200
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from accounts.permissions import may_approve_disposal
 from accounts.roles import Role
 from common.queue import enqueue
 from imaging import hooks
@@ -22,7 +23,7 @@ def _redate_moved_image(moved: hooks.MovedImage) -> None:
 
 
 def _batches_to_approve(user: User, roles: list[Role]) -> list[record_hooks.Duty]:
-    if not user.has_perm("records.approve_disposal"):
+    if not may_approve_disposal(user):
         return []
     undecided = (DisposalBatch.Status.PROPOSED, DisposalBatch.Status.APPROVED_ONCE)
     return [

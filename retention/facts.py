@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_manage_retention
 from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging.models import ClinicalImage
@@ -17,7 +18,7 @@ from retention.models import MedicoLegalFlag
 
 
 def _check(actor: User) -> None:
-    if not actor.has_perm("records.manage_retention"):
+    if not may_manage_retention(actor):
         raise PermissionDenied("Only records managers change retention facts.")
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_approve_disposal
 from audit.services import Action, record_event
 from common.queue import enqueue
 from retention.exceptions import RetentionRefused
@@ -19,7 +20,7 @@ Status = DisposalBatch.Status
 
 
 def _lock(actor: User, batch: DisposalBatch) -> DisposalBatch:
-    if not actor.has_perm("records.approve_disposal"):
+    if not may_approve_disposal(actor):
         raise PermissionDenied("Only records managers review disposal.")
     return DisposalBatch.objects.select_for_update().get(pk=batch.pk)
 

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
+from accounts.permissions import may_manage_retention
 from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging.models import ClinicalImage
@@ -35,7 +36,7 @@ def rule_content(rule: RetentionRule) -> dict[str, Any]:
 
 
 def _check(actor: User) -> None:
-    if not actor.has_perm("records.manage_retention"):
+    if not may_manage_retention(actor):
         raise PermissionDenied("Only records managers change retention rules.")
 
 

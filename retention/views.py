@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
 from records.models import Patient
 from retention import selectors
@@ -20,7 +21,7 @@ from retention.models import RetentionRule
 from retention.rules import preview_rule_change, save_retention_rule
 from retention.sweep import sweep_retention
 
-MANAGE = "records.manage_retention"
+MANAGE = Perm.MANAGE_RETENTION
 
 
 @login_required

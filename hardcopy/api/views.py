@@ -3,8 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import User
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,10 +12,10 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.acting import acting_user
 from hardcopy import selectors, services
 from hardcopy.exceptions import HardCopyNotFound
 from hardcopy.models import HardCopy
-from imaging.exceptions import ImagingError
 from records.selectors import patients_visible_to
 from vault.responses import protected_stream
 
@@ -63,19 +62,6 @@ class HardCopyDetailSerializer(HardCopyQueuedSerializer):
     printed_at = serializers.DateTimeField(allow_null=True)
     filed_at = serializers.DateTimeField(allow_null=True)
     files = HardCopyFileSerializer(many=True)
-
-
-def _error(exc: ImagingError) -> Response:
-    body: dict[str, Any] = {"detail": exc.message}
-    if exc.field:
-        body[exc.field] = [exc.message]
-    return Response(body, status=exc.status_code)
-
-
-def _user(request: Request) -> User:
-    if not isinstance(request.user, User):
-        raise Http404
-    return request.user
 
 
 def describe(copy: HardCopy) -> dict[str, Any]:
@@ -130,15 +116,12 @@ def request_image_copy(request: Request, image_id: UUID) -> Response:
     """POST /api/images/{id}/hard-copy/ -> 202 {id, status}."""
     form = HardCopyRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
-    try:
-        copy = services.request_hard_copy(
-            actor=request.user,
-            image_ids=[str(image_id)],
-            layout=form.validated_data["layout"],
-            request=request._request,
-        )
-    except ImagingError as exc:
-        return _error(exc)
+    copy = services.request_hard_copy(
+        actor=request.user,
+        image_ids=[str(image_id)],
+        layout=form.validated_data["layout"],
+        request=request._request,
+    )
     return _queued(copy)
 
 
@@ -151,29 +134,26 @@ def request_patient_copy(request: Request, patient_id: UUID) -> Response:
     form = HardCopyRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     patient = patients_visible_to(request.user).filter(public_id=patient_id).first()
-    try:
-        if patient is None:
-            raise HardCopyNotFound("No such patient.")
-        chosen = [str(pid) for pid in form.validated_data.get("images", [])]
-        layout = form.validated_data["layout"]
-        copy = (
-            services.request_hard_copy(
-                actor=request.user,
-                image_ids=chosen,
-                layout=layout,
-                patient=patient,
-                request=request._request,
-            )
-            if chosen
-            else services.request_patient_hard_copy(
-                actor=request.user,
-                patient=patient,
-                layout=layout,
-                request=request._request,
-            )
+    if patient is None:
+        raise HardCopyNotFound("No such patient.")
+    chosen = [str(pid) for pid in form.validated_data.get("images", [])]
+    layout = form.validated_data["layout"]
+    copy = (
+        services.request_hard_copy(
+            actor=request.user,
+            image_ids=chosen,
+            layout=layout,
+            patient=patient,
+            request=request._request,
         )
-    except ImagingError as exc:
-        return _error(exc)
+        if chosen
+        else services.request_patient_hard_copy(
+            actor=request.user,
+            patient=patient,
+            layout=layout,
+            request=request._request,
+        )
+    )
     return _queued(copy)
 
 
@@ -181,10 +161,7 @@ def request_patient_copy(request: Request, patient_id: UUID) -> Response:
 @api_view(["GET"])
 def hard_copy_detail(request: Request, copy_id: UUID) -> Response:
     """GET /api/hard-copies/{id}/: status (queued ... failed), progress and files."""
-    try:
-        copy = selectors.hard_copy_for(request.user, copy_id)
-    except ImagingError as exc:
-        return _error(exc)
+    copy = selectors.hard_copy_for(request.user, copy_id)
     return Response(describe(copy))
 
 
@@ -196,18 +173,15 @@ def hard_copy_detail(request: Request, copy_id: UUID) -> Response:
 def hard_copy_pdf(request: Request, copy_id: UUID) -> Response | StreamingHttpResponse:
     """GET /api/hard-copies/{id}/pdf/?file=n: the PDF (file 1 by default), audited."""
     raw = request.query_params.get("file", "1")
-    try:
-        copy = selectors.hard_copy_for(request.user, copy_id)
-        if not raw.isdigit() or int(raw) < 1:
-            raise HardCopyNotFound("No such file.")
-        pdf_file, chunks = services.download_hard_copy(
-            actor=_user(request),
-            hard_copy=copy,
-            number=int(raw),
-            request=request._request,
-        )
-    except ImagingError as exc:
-        return _error(exc)
+    copy = selectors.hard_copy_for(request.user, copy_id)
+    if not raw.isdigit() or int(raw) < 1:
+        raise HardCopyNotFound("No such file.")
+    pdf_file, chunks = services.download_hard_copy(
+        actor=acting_user(request),
+        hard_copy=copy,
+        number=int(raw),
+        request=request._request,
+    )
     return protected_stream(
         chunks,
         content_type="application/pdf",
@@ -220,11 +194,8 @@ def hard_copy_pdf(request: Request, copy_id: UUID) -> Response | StreamingHttpRe
 @api_view(["POST"])
 def hard_copy_filed(request: Request, copy_id: UUID) -> Response:
     """POST /api/hard-copies/{id}/filed/: the caller filed the printed copy."""
-    try:
-        copy = selectors.hard_copy_for(request.user, copy_id)
-        copy = services.confirm_hard_copy_filed(
-            actor=_user(request), hard_copy=copy, request=request._request
-        )
-    except ImagingError as exc:
-        return _error(exc)
+    copy = selectors.hard_copy_for(request.user, copy_id)
+    copy = services.confirm_hard_copy_filed(
+        actor=acting_user(request), hard_copy=copy, request=request._request
+    )
     return Response(describe(copy))

@@ -4,7 +4,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,13 +16,16 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from common.api import CustodianAPIView, ErrorSerializer, refusals
+from accounts.acting import acting_user
+from accounts.permissions import may_capture
+from common.api import ErrorSerializer, refusals
 from imaging.exceptions import ImagingError
 from imaging.models import CaptureHandoff, ClinicalImage, Derivative
 from imaging.safety.handoff import session_binding
@@ -82,12 +84,6 @@ def _patient_for(user: Any, public_id: UUID) -> Patient:
     return get_object_or_404(patients_visible_to(user), public_id=public_id)
 
 
-def _user(request: Request) -> User:
-    if not isinstance(request.user, User):
-        raise NotAuthenticated
-    return request.user
-
-
 def _details(
     data: dict[str, Any], key: str, handoff: CaptureHandoff | None
 ) -> CaptureDetails:
@@ -111,7 +107,7 @@ def _details(
     )
 
 
-class PatientImages(CustodianAPIView):
+class PatientImages(APIView):
     parser_classes = [MultiPartParser, FormParser]
     channel = ClinicalImage.Channel.API
     upload_serializer: type[ImageUploadSerializer] = ImageUploadSerializer
@@ -146,7 +142,7 @@ class PatientImages(CustodianAPIView):
         paginator = ImagePagination()
         page = paginator.paginate_queryset(images, request, view=self)
         view_gallery(
-            actor=_user(request),
+            actor=acting_user(request),
             patient=patient,
             images=page or [],
             request=request._request,
@@ -171,7 +167,7 @@ class PatientImages(CustodianAPIView):
     def post(self, request: Request, patient_id: UUID) -> Response:
         patient = _patient_for(request.user, patient_id)
         # Reviewers may see the patient but not add to the record: say so before parsing.
-        if not request.user.has_perm("imaging.capture_image"):
+        if not may_capture(request.user):
             raise PermissionDenied("Your role may not add images to the record.")
         form = self.upload_serializer(data=request.data)
         # A time without an offset is read on the facility's clock (Perth is not Sydney).
@@ -183,7 +179,7 @@ class PatientImages(CustodianAPIView):
         # only, on this route as on the capture page's: capture_image checks it.
         binding = session_binding(request._request, request.user)
         result = capture_image(
-            actor=_user(request),
+            actor=acting_user(request),
             patient=patient,
             upload=data["file"],
             details=_details(data, key, binding),
@@ -197,7 +193,7 @@ class PatientImages(CustodianAPIView):
         )
 
 
-class ImageDetail(CustodianAPIView):
+class ImageDetail(APIView):
     @extend_schema(
         summary="An image's metadata, retention and hold",
         responses={200: ImageDetailSerializer, 404: ErrorSerializer},
@@ -205,7 +201,10 @@ class ImageDetail(CustodianAPIView):
     def get(self, request: Request, image_id: UUID) -> Response:
         image = image_for(request.user, image_id)
         view_image(
-            actor=_user(request), image=image, what="metadata", request=request._request
+            actor=acting_user(request),
+            image=image,
+            what="metadata",
+            request=request._request,
         )
         return Response(ImageDetailSerializer(image).data)
 
@@ -232,14 +231,17 @@ def _revealed(request: Request, image: ClinicalImage) -> bool:
         return False
     try:
         reveal_sensitive(
-            actor=_user(request), image=image, reason=reason, request=request._request
+            actor=acting_user(request),
+            image=image,
+            reason=reason,
+            request=request._request,
         )
     except ImagingError as exc:
         raise PermissionDenied(exc.message) from exc
     return True
 
 
-class ImageOriginal(CustodianAPIView):
+class ImageOriginal(APIView):
     @extend_schema(
         summary="The original's exact bytes (audited download)",
         parameters=[REVEAL_REASON],
@@ -253,7 +255,7 @@ class ImageOriginal(CustodianAPIView):
                 "the reason is recorded."
             )
         chunks = download_original(
-            actor=_user(request), image=image, request=request._request
+            actor=acting_user(request), image=image, request=request._request
         )
         return protected_stream(
             chunks,
@@ -263,7 +265,7 @@ class ImageOriginal(CustodianAPIView):
         )
 
 
-class ImageDerivative(CustodianAPIView):
+class ImageDerivative(APIView):
     kind = Derivative.Kind.PREVIEW
 
     def get(self, request: Request, image_id: UUID) -> HttpResponse:
@@ -274,7 +276,7 @@ class ImageDerivative(CustodianAPIView):
         _revealed(request, image)
         if self.kind == Derivative.Kind.PREVIEW:
             view_image(
-                actor=_user(request),
+                actor=acting_user(request),
                 image=image,
                 what="preview",
                 request=request._request,

@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
-from common.api import CustodianAPIView
 from imaging.serializers import PatientSerializer
 from records.models import Patient
 from records.selectors import patients_visible_to
@@ -41,7 +40,7 @@ def search_patients(patients: QuerySet[Patient], term: str) -> QuerySet[Patient]
         )
     ],
 )
-class PatientList(CustodianAPIView, ListAPIView[Patient]):
+class PatientList(ListAPIView[Patient]):
     serializer_class = PatientSerializer
     pagination_class = PatientPagination
 

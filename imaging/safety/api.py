@@ -10,22 +10,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from common.api import CustodianAPIView, refusals
+from accounts.acting import acting_user
+from common.api import refusals
 from imaging.models import MoveRequest
 from imaging.safety import handoff, moves
 from imaging.selectors import image_for
 from records.selectors import patients_visible_to
-
-
-def _user(request: Request) -> User:
-    if not isinstance(request.user, User):
-        raise NotAuthenticated
-    return request.user
-
 
 NO_MOVE = "No such move request, or not one the caller may decide."
 DECIDED = "The move has already been decided, or the image has moved since."
@@ -38,7 +33,7 @@ class HandoffOut(serializers.Serializer[Any]):
     expires_at = serializers.DateTimeField()
 
 
-class HandoffCreateView(CustodianAPIView):
+class HandoffCreateView(APIView):
     """Create a 10-minute, single-use link that opens capture on a phone for this patient."""
 
     @extend_schema(
@@ -51,7 +46,7 @@ class HandoffCreateView(CustodianAPIView):
         },
     )
     def post(self, request: Request, patient_id: str) -> Response:
-        user = _user(request)
+        user = acting_user(request)
         patient = get_object_or_404(patients_visible_to(user), public_id=patient_id)
         made, token = handoff.create_handoff(
             actor=user, patient=patient, request=request._request
@@ -94,7 +89,7 @@ class MoveRequestOut(serializers.Serializer[Any]):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class MoveRequestCreateView(CustodianAPIView):
+class MoveRequestCreateView(APIView):
     """Ask for an image on the wrong patient to be moved; a second person approves."""
 
     @extend_schema(
@@ -111,7 +106,7 @@ class MoveRequestCreateView(CustodianAPIView):
         },
     )
     def post(self, request: Request, image_id: str) -> Response:
-        user = _user(request)
+        user = acting_user(request)
         image = image_for(user, image_id)
         body = MoveRequestIn(data=request.data)
         body.is_valid(raise_exception=True)
@@ -128,7 +123,7 @@ class MoveRequestCreateView(CustodianAPIView):
         return Response(MoveRequestOut(move).data, status=status.HTTP_201_CREATED)
 
 
-class MoveRequestListView(CustodianAPIView):
+class MoveRequestListView(APIView):
     """Pending moves the caller may decide: never their own, oldest first."""
 
     @extend_schema(
@@ -140,7 +135,7 @@ class MoveRequestListView(CustodianAPIView):
     )
     def get(self, request: Request) -> Response:
         MoveListFilter(data=request.query_params).is_valid(raise_exception=True)
-        pending = moves.moves_awaiting(_user(request)).order_by("requested_at")
+        pending = moves.moves_awaiting(acting_user(request)).order_by("requested_at")
         return Response(MoveRequestOut(pending[:200], many=True).data)
 
 
@@ -160,7 +155,7 @@ def _decided(decide: Callable[..., MoveRequest], **kwargs: Any) -> Response:
     return Response(MoveRequestOut(decided).data)
 
 
-class MoveRequestApproveView(CustodianAPIView):
+class MoveRequestApproveView(APIView):
     """Approve a pending move (not by the person who asked for it)."""
 
     @extend_schema(
@@ -171,7 +166,7 @@ class MoveRequestApproveView(CustodianAPIView):
         },
     )
     def post(self, request: Request, move_id: str) -> Response:
-        user = _user(request)
+        user = acting_user(request)
         return _decided(
             moves.approve_move,
             actor=user,
@@ -180,7 +175,7 @@ class MoveRequestApproveView(CustodianAPIView):
         )
 
 
-class MoveRequestDeclineView(CustodianAPIView):
+class MoveRequestDeclineView(APIView):
     """Decline a pending move with a reason: the image stays where it is."""
 
     @extend_schema(
@@ -193,7 +188,7 @@ class MoveRequestDeclineView(CustodianAPIView):
         },
     )
     def post(self, request: Request, move_id: str) -> Response:
-        user = _user(request)
+        user = acting_user(request)
         move = _move_to_decide(user, move_id)
         body = MoveDeclineIn(data=request.data)
         body.is_valid(raise_exception=True)

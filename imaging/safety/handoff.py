@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_capture
 from audit.services import Action, record_event
 from imaging.exceptions import ImagingError, PatientNotFound
 from imaging.models import CaptureHandoff
@@ -53,9 +54,7 @@ def create_handoff(
     *, actor: User, patient: Patient, request: HttpRequest | None = None
 ) -> tuple[CaptureHandoff, str]:
     """Make a one-use capture link for this user and patient; return it with its token."""
-    if not actor.has_perm("imaging.capture_image") or not can_view_patient(
-        actor, patient
-    ):
+    if not may_capture(actor) or not can_view_patient(actor, patient):
         raise PatientNotFound("No such patient.")
     token = secrets.token_urlsafe(32)
     handoff = CaptureHandoff.objects.create(

@@ -11,7 +11,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.acting import acting_user
 from imaging.exceptions import ImagingError
 from imaging.models import CaptureHandoff, ClinicalImage, MoveRequest
 from imaging.safety import consent, handoff, moves, sensitive
@@ -33,11 +33,6 @@ from records.selectors import patients_visible_to
 
 # dd/mm/yyyy on the facility's clock (DESIGN.md §6, locale).
 LOCAL_TIME = "%d/%m/%Y %H:%M"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
-    return request.user
 
 
 def _qr_data_uri(text: str) -> str:
@@ -52,7 +47,7 @@ def _qr_data_uri(text: str) -> str:
 @require_POST
 def handoff_create(request: HttpRequest, patient_id: str) -> HttpResponse:
     """The desktop shows a QR code that opens capture for this patient on the phone."""
-    user = _user(request)
+    user = acting_user(request)
     patient = get_object_or_404(patients_visible_to(user), public_id=patient_id)
     try:
         made, token = handoff.create_handoff(
@@ -72,7 +67,7 @@ def handoff_create(request: HttpRequest, patient_id: str) -> HttpResponse:
 @require_GET
 def handoff_arrivals(request: HttpRequest, handoff_id: str) -> JsonResponse:
     """Photos that came through this hand-off, for the desktop's live list."""
-    user = _user(request)
+    user = acting_user(request)
     made = get_object_or_404(
         CaptureHandoff.objects.select_related("patient__facility"),
         public_id=handoff_id,
@@ -104,7 +99,9 @@ def handoff_arrivals(request: HttpRequest, handoff_id: str) -> JsonResponse:
 def handoff_open(request: HttpRequest, token: str) -> HttpResponse:
     """The phone opens the link (after signing in): capture is bound to the patient."""
     try:
-        made = handoff.open_handoff(actor=_user(request), token=token, request=request)
+        made = handoff.open_handoff(
+            actor=acting_user(request), token=token, request=request
+        )
     except ImagingError as exc:
         return render(
             request,
@@ -134,7 +131,7 @@ def _act_on_image(
     """Run one audited act on an image the user may see; report it and go back."""
     image = image_for(request.user, image_id)
     try:
-        act(actor=_user(request), image=image, request=request, **fields)
+        act(actor=acting_user(request), image=image, request=request, **fields)
         if done:
             messages.success(request, done)
     except ImagingError as exc:
@@ -181,7 +178,7 @@ def withdraw_consent(request: HttpRequest, image_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def move_request(request: HttpRequest, image_id: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     image = image_for(user, image_id)
     target = (
         patients_visible_to(user)
@@ -214,14 +211,14 @@ def move_request(request: HttpRequest, image_id: str) -> HttpResponse:
 @require_GET
 def move_queue(request: HttpRequest) -> HttpResponse:
     """Pending moves this user may decide (not their own)."""
-    pending = moves.moves_awaiting(_user(request))
+    pending = moves.moves_awaiting(acting_user(request))
     return render(request, "imaging/safety/move_queue.html", {"moves": pending})
 
 
 def _decide_move(
     request: HttpRequest, move_id: str, decide: Callable[..., object], done: str
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     move = get_object_or_404(
         MoveRequest.objects.filter(from_patient__in=patients_visible_to(user)),
         public_id=move_id,

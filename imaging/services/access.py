@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
+from accounts.permissions import may_download_original
 from audit.services import Action, record_event
 from imaging.models import ClinicalImage, Derivative
 from imaging.validation import EXTENSIONS
@@ -27,7 +28,7 @@ def download_original(
     *, actor: User, image: ClinicalImage, request: HttpRequest | None = None
 ) -> Iterator[bytes]:
     """Audit the download, then stream the original's exact bytes."""
-    if not actor.has_perm("imaging.download_original"):
+    if not may_download_original(actor):
         raise PermissionDenied("Your role may not download originals.")
     record_event(
         actor=actor,

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_capture, may_import_images
 from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging import bodysites, hooks
@@ -273,12 +274,8 @@ def capture_image(
 ) -> CaptureResult:
     """Validate, hash, encrypt and store an image into the patient's record, audited."""
     # A facility's migration is a records-management act; everything else is capture.
-    needed = (
-        "imaging.import_images"
-        if channel == ClinicalImage.Channel.IMPORT
-        else "imaging.capture_image"
-    )
-    if not actor.has_perm(needed) or not can_view_patient(actor, patient):
+    may = may_import_images if channel == ClinicalImage.Channel.IMPORT else may_capture
+    if not may(actor) or not can_view_patient(actor, patient):
         raise PatientNotFound("No such patient.")
     if not isinstance(actor, User):  # narrowed: anonymous users have no perms
         raise PatientNotFound("No such patient.")

@@ -2,20 +2,18 @@
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.acting import acting_user
+from accounts.permissions import may_export_for_teaching
 from accounts.reauth import RecentlyAuthenticated
-from imaging.exceptions import ImagingError
 from imaging.teaching.export import PURPOSES, export_for_teaching
 from records.selectors import patient_for
 from vault.responses import protected_bytes
@@ -53,29 +51,20 @@ class TeachingExportView(APIView):
         },
     )
     def post(self, request: Request, patient_id: str) -> HttpResponseBase:
-        if not isinstance(request.user, User):
-            raise NotAuthenticated
-        patient = patient_for(request.user, patient_id)
-        if not request.user.has_perm("imaging.export_for_teaching"):
+        user = acting_user(request)
+        patient = patient_for(user, patient_id)
+        if not may_export_for_teaching(user):
             raise PermissionDenied("Your role does not export images for teaching.")
         data = TeachingExportIn(data=request.data)
-        if not data.is_valid():
-            return Response({"detail": "Check the fields.", **data.errors}, status=400)
-        try:
-            made = export_for_teaching(
-                actor=request.user,
-                patient=patient,
-                image_ids=[str(i) for i in data.validated_data["images"]],
-                purpose=data.validated_data["purpose"],
-                include_sensitive=data.validated_data["include_sensitive"],
-                request=request._request,
-            )
-        except ImagingError as exc:
-            refused = [str(i.public_id) for i in getattr(exc, "images", [])]
-            body: dict[str, Any] = {"detail": exc.message}
-            if refused:
-                body["refused_images"] = refused
-            return Response(body, status=exc.status_code)
+        data.is_valid(raise_exception=True)
+        made = export_for_teaching(
+            actor=user,
+            patient=patient,
+            image_ids=[str(i) for i in data.validated_data["images"]],
+            purpose=data.validated_data["purpose"],
+            include_sensitive=data.validated_data["include_sensitive"],
+            request=request._request,
+        )
         return protected_bytes(
             made.data,
             content_type="application/zip",

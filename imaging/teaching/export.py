@@ -21,6 +21,7 @@ import secrets
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.permissions import may_export_for_teaching
 from audit.models import AuditEvent
 from audit.services import Action, record_event
 from imaging.bodysites import BY_CODE, LATERALITY_CODES
@@ -63,24 +65,35 @@ MANIFEST_FIELDS = (
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-class ConsentMissing(ImagingError):
+class RefusedImages(ImagingError):
+    """A refusal naming the chosen images that caused it (refused_images in the API)."""
+
+    def __init__(
+        self, message: str, *, field: str, images: Sequence[ClinicalImage]
+    ) -> None:
+        super().__init__(message, field=field)
+        self.images = list(images)
+
+    def extra(self) -> dict[str, Any]:
+        return {"refused_images": [str(image.public_id) for image in self.images]}
+
+
+class ConsentMissing(RefusedImages):
     """Some chosen images lack current consent for the purpose: the whole export stops."""
 
     status_code = 409
 
     def __init__(self, message: str, *, images: Sequence[ClinicalImage]) -> None:
-        super().__init__(message, field="images")
-        self.images = list(images)
+        super().__init__(message, field="images", images=images)
 
 
-class SensitiveNotConfirmed(ImagingError):
+class SensitiveNotConfirmed(RefusedImages):
     """Sensitive images were chosen without saying so explicitly."""
 
     status_code = 400
 
     def __init__(self, message: str, *, images: Sequence[ClinicalImage]) -> None:
-        super().__init__(message, field="include_sensitive")
-        self.images = list(images)
+        super().__init__(message, field="include_sensitive", images=images)
 
 
 class PreviewMissing(ImagingError):
@@ -266,7 +279,7 @@ def export_for_teaching(
     # Visibility first: a patient the user may not see is a 404 whatever their role.
     if not can_view_patient(actor, patient):
         raise PatientNotFound("No such patient.")
-    if not actor.has_perm("imaging.export_for_teaching"):
+    if not may_export_for_teaching(actor):
         raise PermissionDenied("Your role does not export images for teaching.")
     if seen_through_break_glass(actor, patient):
         raise PermissionDenied(

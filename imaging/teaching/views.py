@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.acting import acting_user
+from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
 from imaging.exceptions import ImagingError
 from imaging.gallery import is_uuid
@@ -23,18 +25,18 @@ LISTED = 200
 
 
 @login_required
-@permission_required("imaging.export_for_teaching", raise_exception=True)
+@permission_required(Perm.EXPORT_FOR_TEACHING, raise_exception=True)
 @require_recent_authentication
 def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
     """GET: the form (images chosen by ?images=); POST: the ZIP, or the form with why not."""
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
-    patient = patient_for(request.user, patient_id)
+    user = acting_user(request)
+    patient = patient_for(user, patient_id)
     if request.method != "POST":
         chosen = request.GET.getlist("images")
-        images = _listed(request.user, patient, chosen)
+        images = _listed(user, patient, chosen)
         # The form shows the patient's thumbnails: a page view, as the gallery's is.
         view_gallery(
-            actor=request.user,
+            actor=user,
             patient=patient,
             images=images,
             request=request,
@@ -44,7 +46,7 @@ def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
     chosen = request.POST.getlist("images")
     try:
         made = export_for_teaching(
-            actor=request.user,
+            actor=user,
             patient=patient,
             image_ids=chosen,
             purpose=request.POST.get("purpose", ""),
@@ -53,7 +55,7 @@ def export_page(request: HttpRequest, patient_id: str) -> HttpResponse:
         )
     except ImagingError as exc:
         flagged = {str(i.public_id) for i in getattr(exc, "images", [])}
-        images = _listed(request.user, patient, chosen)
+        images = _listed(user, patient, chosen)
         return _page(
             request,
             patient,

@@ -1,11 +1,10 @@
 """The legal API: matters, exports and holds (DESIGN.md §6)."""
 
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,38 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.permissions import may_manage_legal_holds
 from accounts.reauth import RecentlyAuthenticated
-from imaging.exceptions import ImagingError
 from legal import selectors, services
 from legal.holds import release_legal_hold
 from legal.models import LegalHold, LegalMatter
 from legal.views import bundle_response
-
-View = Callable[..., HttpResponseBase]
-
-
-def domain_errors(view: View) -> View:
-    """Turn domain failures into JSON 4xx answers: {"detail": ...} plus field errors."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ImagingError as exc:
-            body = {"detail": exc.message}
-            if exc.field:
-                body[exc.field] = exc.message
-            return Response(body, status=exc.status_code)
-        except ValidationError as exc:
-            fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-            detail = " ".join(exc.messages)
-            return Response({"detail": detail, **fields}, status=400)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc) or "Not allowed."}, status=403)
-        except Http404 as exc:
-            return Response({"detail": str(exc) or "Not found."}, status=404)
-
-    return wrapper
 
 
 class MatterIn(serializers.Serializer[dict[str, Any]]):
@@ -68,12 +41,6 @@ class ExportIn(serializers.Serializer[dict[str, Any]]):
 
 class ReleaseIn(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField()
-
-
-def _invalid(data: serializers.Serializer[dict[str, Any]]) -> Response:
-    fields = {name: " ".join(map(str, errs)) for name, errs in data.errors.items()}
-    detail = "; ".join(f"{name}: {text}" for name, text in fields.items())
-    return Response({"detail": detail, **fields}, status=400)
 
 
 def _export_json(bundle: Any) -> dict[str, Any]:
@@ -106,11 +73,9 @@ def _hold_json(hold: LegalHold) -> dict[str, Any]:
 
 @extend_schema(request=MatterIn, responses={201: OpenApiTypes.OBJECT})
 @api_view(["POST"])
-@domain_errors
 def matters(request: Request) -> Response:
     data = MatterIn(data=request.data)
-    if not data.is_valid():
-        return _invalid(data)
+    data.is_valid(raise_exception=True)
     matter = services.open_matter(
         actor=request.user,  # type: ignore[arg-type]
         request=request._request,
@@ -122,11 +87,9 @@ def matters(request: Request) -> Response:
 @extend_schema(request=ExportIn, responses={202: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, RecentlyAuthenticated])
-@domain_errors
 def matter_exports(request: Request, public_id: str) -> Response:
     data = ExportIn(data=request.data or {})
-    if not data.is_valid():
-        return _invalid(data)
+    data.is_valid(raise_exception=True)
     matter = selectors.matter_for(request.user, public_id)
     bundle = services.request_export(
         actor=request.user,  # type: ignore[arg-type]
@@ -141,14 +104,12 @@ def matter_exports(request: Request, public_id: str) -> Response:
 
 @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
-@domain_errors
 def export_detail(request: Request, public_id: str) -> Response:
     return Response(_export_json(selectors.export_for(request.user, public_id)))
 
 
 @extend_schema(request=None, responses={(200, "application/zip"): OpenApiTypes.BINARY})
 @api_view(["GET"])
-@domain_errors
 def export_download(request: Request, public_id: str) -> HttpResponseBase:
     bundle = selectors.export_for(request.user, public_id)
     return bundle_response(request, bundle)
@@ -156,9 +117,8 @@ def export_download(request: Request, public_id: str) -> HttpResponseBase:
 
 @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
-@domain_errors
 def holds(request: Request) -> Response:
-    if not request.user.has_perm("records.manage_legal_holds"):
+    if not may_manage_legal_holds(request.user):
         raise PermissionDenied("Only legal officers and records managers see holds.")
     found = selectors.holds_visible_to(request.user)
     return Response({"results": [_hold_json(h) for h in found]})
@@ -166,7 +126,6 @@ def holds(request: Request) -> Response:
 
 @extend_schema(request=ReleaseIn, responses={200: OpenApiTypes.OBJECT})
 @api_view(["POST"])
-@domain_errors
 def hold_release(request: Request, public_id: str) -> Response:
     hold = selectors.hold_for(request.user, public_id)
     released = release_legal_hold(

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from accounts.permissions import may_read_access_reports
 from audit.models import AuditEvent
 from audit.services import Action, record_event
 from records.access_reports import reports
@@ -35,7 +36,7 @@ PAGE_SIZE = 100
 def _reader(request: HttpRequest) -> User:
     """The signed-in user, if they may read access reports (else 403)."""
     user = request.user
-    if not isinstance(user, User) or not user.has_perm("audit.view_access_report"):
+    if not isinstance(user, User) or not may_read_access_reports(user):
         raise PermissionDenied("Only privacy officers and records managers see this.")
     return user
 

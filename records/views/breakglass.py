@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Perm
 from records.breakglass import request_break_glass, review_break_glass
 from records.forms import BreakGlassForm, BreakGlassReviewForm
 from records.selectors import break_glass_candidates, break_glass_queue
@@ -21,7 +22,7 @@ def _add_errors(
 
 
 @login_required
-@permission_required("records.break_glass", raise_exception=True)
+@permission_required(Perm.BREAK_GLASS, raise_exception=True)
 def break_glass(request: HttpRequest) -> HttpResponse:
     """Open a patient of one's hospital outside one's wards, giving a reason."""
     form = BreakGlassForm(request.POST or None, initial={"mrn": request.GET.get("mrn")})
@@ -55,7 +56,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("records.review_break_glass", raise_exception=True)
+@permission_required(Perm.REVIEW_BREAK_GLASS, raise_exception=True)
 def break_glass_review_queue(request: HttpRequest) -> HttpResponse:
     """The privacy officer's queue: accesses awaiting review, then recent reviews."""
     accesses = list(break_glass_queue(request.user)[:200])
@@ -68,7 +69,7 @@ def break_glass_review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("records.review_break_glass", raise_exception=True)
+@permission_required(Perm.REVIEW_BREAK_GLASS, raise_exception=True)
 def break_glass_review(request: HttpRequest, public_id: str) -> HttpResponse:
     """Mark one access appropriate or referred."""
     access = get_object_or_404(break_glass_queue(request.user), public_id=public_id)

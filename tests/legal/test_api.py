@@ -76,7 +76,9 @@ def test_a_bad_kind_and_an_empty_scope_answer_400_with_detail(
     api = client_for(legal_officer)
     bad = api.post("/api/matters/", {"reference": "B-1", "kind": "war"}, format="json")
     assert bad.status_code == 400
-    assert "kind" in bad.json()
+    # The same shape as every other API's field errors: a sentence, and a list per field.
+    assert bad.json()["detail"]
+    assert bad.json()["kind"] == ['"war" is not a valid choice.']
     empty = api.post(
         "/api/matters/", {"reference": "B-2", "kind": "foi"}, format="json"
     )

@@ -117,8 +117,10 @@ def test_field_errors_come_with_a_detail(nurse: User) -> None:
     )
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"] == "The request is not valid."
-    assert "password" in body
+    assert (
+        body["detail"] == "Some fields are not valid; see the messages for each field."
+    )
+    assert body["password"] == ["This field is required."]
 
 
 def test_list_pages_have_a_fixed_size_the_client_cannot_raise() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.permissions import may_import_images
 from imaging.exceptions import ImagingError
 from imaging.services.bulk_import import COLUMNS, import_row, read_manifest
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=options["user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"No active user {options['user']!r}.")
-        if not actor.has_perm("imaging.import_images"):
+        if not may_import_images(actor):
             raise CommandError(f"{actor.username} may not import images.")
         counts = {"imported": 0, "already imported": 0, "refused": 0}
         try:
