@@ -62,9 +62,13 @@ guide: install-dev system-deps
 	cd docs/guide && grep -oh '](img/[a-z0-9-]*\.png)' *.md | tr -d '()]' | sort -u \
 	  | xargs ls > /dev/null
 
+## ruff, the app layering (import-linter: no upward import, no cycle) and mypy --strict,
+## whose Django plugin loads the settings (so the embedded secrets are made first).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m config.localsecrets
 	$(VENV)/bin/mypy .
 
 check: lint

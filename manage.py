@@ -7,6 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.localsecrets import prepare
+
+    # Before the settings load: they read the data directory's secrets, never write them.
+    prepare()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -59,6 +59,16 @@ class CreateModelIfMissing(migrations.CreateModel):
         if model._meta.db_table not in tables:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: Any,
+        to_state: Any,
+    ) -> None:
+        # Going back hands the table to the former app's code, rows and all: keep it.
+        return
+
     def describe(self) -> str:
         return f"Create model {self.name} (unless its table exists)"
 

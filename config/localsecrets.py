@@ -1,31 +1,82 @@
-"""Secrets for the embedded single-machine mode, generated once into the data directory.
+"""The embedded mode's data directory and secrets, made once by the entry points.
 
-A deployment passes DJANGO_SECRET_KEY and CUSTODIAN_MASTER_KEY in the environment; settings
-refuse to start without them once DATABASE_URL points away from the embedded database.
+A deployment passes DJANGO_SECRET_KEY and CUSTODIAN_MASTER_KEY in the environment; the
+settings refuse to start without them once DATABASE_URL points away from the embedded
+database. On one machine (no DATABASE_URL, or DJANGO_DEBUG on) the entry points (manage.py,
+config.wsgi, config.asgi, the test runner's plugin) call prepare() before Django loads its
+settings, so that importing the settings never writes a file: they only read.
+
+python -m config.localsecrets does the same by hand (make lint runs it before mypy, whose
+Django plugin loads the settings).
 """
 
 import base64
 import os
 import secrets
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+MASTER_KEY_FILE = "master.key"
 
-def read_or_create(path: Path, *, label: str, consequence: str) -> str:
-    """Return the secret stored at path, creating it (mode 0600) on first use."""
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = base64.b64encode(secrets.token_bytes(32)).decode()
+
+def data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("CUSTODIAN_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+
+def may_generate(env: Mapping[str, str] = os.environ) -> bool:
+    """Only the embedded mode (or a debug run) may make its own secrets."""
+    debug = env.get("DJANGO_DEBUG", "").lower() in {"1", "true", "yes", "on"}
+    return "DATABASE_URL" not in env or debug
+
+
+def read(path: Path) -> str | None:
+    """The secret stored at path, or None if there is none yet."""
+    return path.read_text().strip() if path.exists() else None
+
+
+def _create(
+    path: Path, make: Callable[[], str], *, label: str, consequence: str
+) -> None:
+    """Write a new secret (mode 0600) unless one is there already."""
     # O_EXCL: two processes starting at once must not write two different keys.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        return
     with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
+        handle.write(make() + "\n")
     sys.stderr.write(
         f"WARNING: generated a new {label} in {path}. {consequence} "
         "Deployments set it in the environment instead.\n"
     )
-    return value
+
+
+def prepare(env: Mapping[str, str] = os.environ) -> None:
+    """Make the data directory, its static folder and (embedded only) its secrets."""
+    root = data_dir(env)
+    (root / "staticfiles").mkdir(parents=True, exist_ok=True)
+    if not may_generate(env):
+        return
+    if "DJANGO_SECRET_KEY" not in env:
+        _create(
+            root / SECRET_KEY_FILE,
+            # 50+ characters of several kinds: what check --deploy asks of a key (W009).
+            lambda: secrets.token_urlsafe(50),
+            label="Django secret key",
+            consequence="Replacing it signs everyone out.",
+        )
+    if "CUSTODIAN_MASTER_KEY" not in env and "CUSTODIAN_MASTER_KEY_FILE" not in env:
+        _create(
+            root / MASTER_KEY_FILE,
+            lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+            label="master key",
+            consequence="Back it up apart from the data: without it no image can be "
+            "decrypted.",
+        )
+
+
+if __name__ == "__main__":
+    prepare()

@@ -14,6 +14,8 @@ BIND="${STACK_BIND:-127.0.0.1:8000}"
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/custodian_stack}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
+# One cache for every gunicorn worker, so sign-in throttling counts across them.
+export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 export CUSTODIAN_DATA_DIR="$STACK_DIR"
 export CUSTODIAN_MFA_REQUIRED="${CUSTODIAN_MFA_REQUIRED:-0}"
 # Django answers 400 to a Host header it does not know, so unless ALLOWED_HOSTS is given

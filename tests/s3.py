@@ -17,14 +17,14 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from tests.config.processes import clean_env, run
+from tests.config.processes import ENTRY, clean_env, run
 
 REGION = "ap-southeast-2"
 # moto accepts any credentials; these exist only inside the test's own server.
 ACCESS_KEY = "test-access-key"
 SECRET_KEY = "test-secret-key"
 PROBE = (
-    "import json, django; django.setup(); from django.conf import settings; "
+    ENTRY + "import json, django; django.setup(); from django.conf import settings; "
     "print(json.dumps(settings.STORAGES['default']))"
 )
 

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# What an entry point does before Django loads the settings (config.localsecrets).
+ENTRY = "from config.localsecrets import prepare; prepare(); "
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -21,6 +23,7 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                 "CUSTODIAN_",
                 "STORAGE_BACKEND",
                 "AWS_",
+                "CACHE_URL",
             )
         )
     }

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from config.logging import JsonFormatter
-from tests.config.processes import run
+from tests.config.processes import ENTRY, run
 
 EMIT = (
-    "import django, logging; django.setup(); "
+    ENTRY + "import django, logging; django.setup(); "
     "logging.getLogger('custodian.test').warning('disk %s nearly full', 'media', "
     "extra={'image': 'a1b2'})"
 )

@@ -34,6 +34,7 @@ def _production(tmp_path: Path, **extra: str) -> dict[str, str]:
         DJANGO_DEBUG="false",
         DATABASE_URL=MAIN,
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/2",
         DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         CUSTODIAN_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
         ALLOWED_HOSTS="custodian.health.example",

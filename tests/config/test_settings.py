@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.processes import clean_env, run
+from tests.config.processes import ENTRY, clean_env, run
 
 PROBE = (
-    "import json, django; django.setup(); from django.conf import settings as s; "
+    ENTRY
+    + "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'storage': s.STORAGES['default']['BACKEND'], 'media': str(s.MEDIA_ROOT)}))"
@@ -76,6 +77,7 @@ def test_check_deploy_is_clean_with_production_variables(
         DJANGO_DEBUG="false",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/custodian",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/2",
         DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         CUSTODIAN_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
         ALLOWED_HOSTS="custodian.health.example",
@@ -95,3 +97,30 @@ def test_check_deploy_flags_plain_http(tmp_path: Path) -> None:
     done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode != 0
     assert "SECURE_HSTS_SECONDS" in done.stderr + done.stdout
+
+
+def test_a_deployment_without_a_shared_cache_is_refused(tmp_path: Path) -> None:
+    # Several web workers, each with its own memory cache, would each count sign-in
+    # failures: five wrong passwords per worker instead of five per deployment.
+    env = clean_env(
+        tmp_path,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/custodian",
+        DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        CUSTODIAN_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
+    )
+    refused = run(env, "manage.py", "check")
+    assert refused.returncode != 0
+    assert "custodian.E002" in refused.stderr
+    assert "CACHE_URL" in refused.stderr
+
+    shared = run(env | {"CACHE_URL": "redis://127.0.0.1:6379/2"}, "manage.py", "check")
+    assert shared.returncode == 0, shared.stderr
+
+
+def test_importing_the_settings_writes_no_file(tmp_path: Path) -> None:
+    # Tools (mypy's Django plugin, a probe) import the settings; only the entry points
+    # (manage.py, config.wsgi) make the embedded mode's data directory and secrets.
+    done = run(clean_env(tmp_path), "-c", "import config.settings")
+    assert done.returncode != 0
+    assert "manage.py" in done.stderr
+    assert not (tmp_path / "data").exists()
