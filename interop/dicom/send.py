@@ -37,7 +37,7 @@ def send(
     timeout: float,
 ) -> SendResult:
     """Store one instance; raise AssociationRefused or SendFailed unless the PACS keeps it."""
-    ds = _dataset(dataset_or_bytes)
+    ds = load_dataset(dataset_or_bytes)
     started = time.monotonic()
     ae = _application_entity(ds, calling_ae, timeout)
     connected: list[bool] = []
@@ -60,7 +60,8 @@ def send(
     )
 
 
-def _dataset(dataset_or_bytes: Dataset | bytes) -> Dataset:
+def load_dataset(dataset_or_bytes: Dataset | bytes) -> Dataset:
+    """The dataset itself, or read from DICOM Part 10 bytes."""
     if isinstance(dataset_or_bytes, Dataset):
         return dataset_or_bytes
     return dcmread(io.BytesIO(dataset_or_bytes))

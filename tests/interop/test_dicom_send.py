@@ -11,6 +11,7 @@ from PIL import Image
 from interop.dicom.build import PhotoForPacs, build_dataset, dataset_bytes
 from interop.dicom.exceptions import AssociationRefused, SendFailed
 from interop.dicom.send import SendResult, send
+from interop.dicom.stow import stow
 from tests.interop.photos import (
     FOREARM,
     baseline_jpeg,
@@ -164,3 +165,23 @@ def test_a_photo_moved_to_another_patient_is_filed_anew_until_the_old_is_deleted
     pacs.delete_instance(old)
     assert pacs.tags(_only_instance(pacs))["SOPInstanceUID"] == right.sop_instance_uid
     assert pacs.patient_ids() == ["MRN0099"]
+
+
+def test_stow_rs_stores_the_same_instance_over_dicomweb(pacs: Orthanc) -> None:
+    data = baseline_jpeg()
+    photo = photo_for(data, "image/jpeg")
+    result = stow(build_dataset(photo), base_url=pacs.dicomweb_url, timeout=10)
+    stow(dataset_bytes(build_dataset(photo)), base_url=pacs.dicomweb_url, timeout=10)
+    instance = _only_instance(pacs)
+    assert pacs.tags(instance)["SOPInstanceUID"] == result.sop_instance_uid
+    assert sha256(pacs.frame(instance)) == sha256(data)
+
+
+def test_stow_rs_to_a_wrong_path_fails_for_good_and_leaves_nothing(
+    pacs: Orthanc,
+) -> None:
+    photo = photo_for(baseline_jpeg(), "image/jpeg")
+    with pytest.raises(SendFailed, match="HTTP 404") as failed:
+        stow(build_dataset(photo), base_url=f"{pacs.http_url}/nowhere", timeout=10)
+    assert not failed.value.transient
+    assert pacs.instances() == []
