@@ -19,7 +19,7 @@ FOREARM = ("14975008", "Forearm structure")
 
 
 def wound_picture(size: tuple[int, int] = SIZE) -> Image.Image:
-    """Skin-toned, with a dark wound, a gradient and noise, as photos have."""
+    """Skin-toned, with a dark wound and noise, as photos have: different on every call."""
     picture = Image.new("RGB", size, (214, 160, 130))
     noise = Image.effect_noise(size, 24).convert("RGB")
     picture = Image.blend(picture, noise, 0.15)

@@ -203,3 +203,12 @@ def test_an_original_that_does_not_match_its_hash_is_refused() -> None:
     photo = photo_for(baseline_jpeg(), "image/jpeg", sha256="0" * 64)
     with pytest.raises(ValueError, match="SHA-256"):
         build_dataset(photo)
+
+
+def test_a_16_bit_png_is_cut_to_8_bits_and_says_so() -> None:
+    grey = wound_picture().convert("L")
+    deep = grey.convert("I").point(lambda v: v * 257).convert("I;16")  # 0xAB -> 0xABAB
+    ds = build_dataset(photo_for(encoded(deep, "PNG"), "image/png"))
+    assert ds.PixelData == grey.convert("RGB").tobytes()
+    assert ds.ImageType == ["DERIVED", "PRIMARY"]
+    assert "16-bit samples reduced to 8" in ds.DerivationDescription
