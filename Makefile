@@ -37,14 +37,19 @@ run-stack: install
 
 ## System packages the browser and PDF tests drive (Debian's chromium, poppler-utils),
 ## zbarimg to read the hand-off QR code as drawn, and zip and GNU time for the export
-## bench's floor (its time and its peak memory).
+## bench's floor (its time and its peak memory). The DICOM tests send to a real PACS
+## (Orthanc, with its DICOMweb plugin) and check objects with dcmtk and dicom3tools.
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null \
 	  && command -v zip >/dev/null && test -x /usr/bin/time \
-	  && command -v zbarimg >/dev/null || { \
-	  echo "Installing chromium, poppler-utils, zip, time and zbar-tools (Debian packages)"; \
+	  && command -v zbarimg >/dev/null && test -x /usr/sbin/Orthanc \
+	  && test -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so \
+	  && command -v dcmdump >/dev/null && command -v dciodvfy >/dev/null || { \
+	  echo "Installing chromium, poppler-utils, zip, time, zbar-tools, orthanc," \
+	    "orthanc-dicomweb, dcmtk and dicom3tools (Debian packages)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium poppler-utils zip time zbar-tools >/dev/null; }
+	    chromium poppler-utils zip time zbar-tools \
+	    orthanc orthanc-dicomweb dcmtk dicom3tools >/dev/null; }
 
 # Tests marked postgres or real_worker need PostgreSQL (real workers share the test
 # database): without DATABASE_URL they are deselected, and pytest counts them as such.
