@@ -25,6 +25,7 @@ Message contents are never logged: they are patient records.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import signal
@@ -109,10 +110,28 @@ class MllpServer:
         finally:
             await self._shut_down()
 
-    def stop(self) -> None:
-        """Begin a graceful stop; safe from any thread and from a signal handler."""
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._begin_stop)
+    def stop(self) -> concurrent.futures.Future[None] | None:
+        """Begin a graceful stop; safe from any thread.
+
+        The future is done once the listener no longer accepts connections (messages in
+        hand may still be finishing); None if it was never started.
+        """
+        if self._loop is None:
+            return None
+        accepting_stopped: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def begin() -> None:
+            self._begin_stop()
+            accepting_stopped.set_result(None)
+
+        if self._stopping.is_set():
+            accepting_stopped.set_result(None)
+            return accepting_stopped
+        try:
+            self._loop.call_soon_threadsafe(begin)
+        except RuntimeError:  # the loop has closed: it stopped already
+            accepting_stopped.set_result(None)
+        return accepting_stopped
 
     def _begin_stop(self) -> None:
         if self._stopping.is_set():
@@ -219,7 +238,7 @@ def run(handler: Handler, host: str, port: int, **options: Any) -> None:
 async def _run_with_signals(server: MllpServer) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, server.stop)
+        loop.add_signal_handler(signum, server._begin_stop)
     try:
         await server.serve_forever()
     finally:
