@@ -1,9 +1,18 @@
-"""A real PACS (Orthanc) for the DICOM tests; none of them needs the database."""
+"""Fixtures for the interop tests: a real PACS (Orthanc) and MLLP listeners.
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+None of them needs the database: nothing here is marked django_db, and the project-wide
+autouse fixtures in tests/conftest.py only touch settings, the local-memory cache and
+Celery's config, none of which opens a connection.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from interop.hl7 import MllpServer
+from tests.interop.mllp import running_listener
 
 if TYPE_CHECKING:
     from tests.orthanc import Orthanc
@@ -23,3 +32,14 @@ def pacs(orthanc_server: "Orthanc") -> "Orthanc":
     """The session's Orthanc, emptied: a test sees only the instances it sent."""
     orthanc_server.empty()
     return orthanc_server
+
+
+@pytest.fixture
+def listener() -> Iterator[Callable[..., MllpServer]]:
+    """Start listeners (handler, options) on ephemeral ports; all stop after the test."""
+    with ExitStack() as stack:
+
+        def start(*args: Any, **options: Any) -> MllpServer:
+            return stack.enter_context(running_listener(*args, **options))
+
+        yield start
