@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from accounts.roles import Role
 from common.hooks import Hook
-from records.models import Encounter
+from records.models import Encounter, Patient
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,5 @@ ward_row_annotations: Hook[Callable[[QuerySet[Encounter]], QuerySet[Encounter]]]
 ward_rows_shown: Hook[Callable[[HttpRequest, list[Encounter]], None]] = Hook(
     "ward_rows_shown"
 )
+# A patient's facts changed (death, an occasion of service): called in the transaction.
+patient_facts_changed: Hook[Callable[[Patient], None]] = Hook("patient_facts_changed")

@@ -9,6 +9,7 @@ from common.queue import enqueue
 from imaging import hooks
 from imaging.models import ClinicalImage
 from records import hooks as record_hooks
+from records.models import Patient
 from retention.models import DisposalBatch
 
 
@@ -36,7 +37,12 @@ def _batches_to_approve(user: User, roles: list[Role]) -> list[record_hooks.Duty
     ]
 
 
+def _redate_patient(patient: Patient) -> None:
+    enqueue("retention.tasks.recompute_retention", [patient.pk])
+
+
 def register() -> None:
+    record_hooks.patient_facts_changed.register(_redate_patient)
     record_hooks.waiting_duties.register(_batches_to_approve)
     hooks.image_captured.register(_date_new_image)
     hooks.image_moved.register(_redate_moved_image)

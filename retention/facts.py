@@ -1,6 +1,4 @@
-"""Facts that move retain_until (death, a new occasion of service) and medico-legal flags."""
-
-from datetime import date, datetime
+"""Medico-legal flags: reasons of retention's own to keep images past their date."""
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,77 +9,14 @@ from django.utils import timezone
 
 from accounts.permissions import may_manage_retention
 from audit.services import Action, record_event
-from common.queue import enqueue
 from imaging.models import ClinicalImage
-from records.models import Encounter, Patient, Ward
+from records.models import Patient
 from retention.models import MedicoLegalFlag
 
 
 def _check(actor: User) -> None:
     if not may_manage_retention(actor):
         raise PermissionDenied("Only records managers change retention facts.")
-
-
-def _recompute_on_commit(patient: Patient) -> None:
-    enqueue("retention.tasks.recompute_retention", [patient.pk])
-
-
-@transaction.atomic
-def record_death(
-    *,
-    actor: User,
-    patient: Patient,
-    date_of_death: date,
-    request: HttpRequest | None = None,
-) -> Patient:
-    """Record the date a patient died; their images' retention is recomputed."""
-    _check(actor)
-    if date_of_death > timezone.localdate():
-        raise ValidationError({"date_of_death": "A date of death cannot be ahead."})
-    if patient.date_of_birth and date_of_death < patient.date_of_birth:
-        raise ValidationError({"date_of_death": "Death cannot precede birth."})
-    patient.date_of_death = date_of_death
-    patient.save(update_fields=["date_of_death"])
-    record_event(
-        actor=actor,
-        action=Action.EDIT,
-        target=patient,
-        patient=patient,
-        request=request,
-        detail={"date_of_death": date_of_death.isoformat()},
-    )
-    _recompute_on_commit(patient)
-    return patient
-
-
-@transaction.atomic
-def record_encounter(
-    *,
-    actor: User,
-    patient: Patient,
-    ward: Ward,
-    started_at: datetime,
-    ended_at: datetime | None = None,
-    request: HttpRequest | None = None,
-) -> Encounter:
-    """Record an occasion of service; a returning patient's images are kept longer."""
-    _check(actor)
-    if ward.facility_id != patient.facility_id:
-        raise ValidationError({"ward": "The ward is at another facility."})
-    encounter = Encounter(
-        patient=patient, ward=ward, started_at=started_at, ended_at=ended_at
-    )
-    encounter.full_clean()
-    encounter.save()
-    record_event(
-        actor=actor,
-        action=Action.CREATE,
-        target=encounter,
-        patient=patient,
-        request=request,
-    )
-    _recompute_on_commit(patient)
-    return encounter
 
 
 def active_flags() -> QuerySet[MedicoLegalFlag]:

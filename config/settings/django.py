@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "hardcopy",
     "legal",
     "retention",
+    "interop",
     "demo",
 ]
 

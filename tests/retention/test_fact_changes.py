@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from records.models import Facility, Ward
-from retention.facts import record_death, record_encounter
+from records.services import record_death, record_encounter
 from retention.models import RetentionRule, RetentionRuleVersion
 from retention.rules import preview_rule_change, save_retention_rule
 from tests.factories import capture
