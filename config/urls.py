@@ -21,6 +21,9 @@ urlpatterns = [
     path("print/", include("hardcopy.urls")),
     path("legal/", include("legal.urls")),
     path("retention/", include("retention.urls")),
+    path("feed/", include("interop.feed.urls")),
+    path("fhir/", include("interop.fhir.urls")),
+    path("api/", include("interop.pacs.urls")),
     path("", include("imaging.urls")),
     path("", include("records.urls")),
 ]

@@ -1,0 +1,1 @@
+"""FHIR R4 out: a read API for the EMR (Patient, Media, Binary)."""

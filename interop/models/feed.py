@@ -1,0 +1,3 @@
+"""Models of the feed part of interop (see interop/feed/)."""
+
+__all__: list[str] = []

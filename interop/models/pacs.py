@@ -1,0 +1,3 @@
+"""Models of the pacs part of interop (see interop/pacs/)."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""DICOM out: images sent to the PACS as VL Photographic objects (modality XC)."""

@@ -1,0 +1,5 @@
+"""What the pacs part of interop registers with earlier apps, in InteropConfig.ready()."""
+
+
+def register() -> None:
+    return
