@@ -1,5 +1,13 @@
-"""Administrators disable accounts through the service, which ends every session at once."""
+"""Administrators manage accounts through the services, so every change is audited.
 
+Roles (groups) and activation go through accounts.grants and accounts.users, which write
+their audit events in the admin's own transaction; an administrator may not give
+themselves a role that opens patients' records, nor make themselves a superuser.
+"""
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -7,8 +15,42 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.grants import (
+    SELF_GRANT_REFUSED,
+    account_created,
+    change_roles,
+    opens_patients,
+    reactivate_account,
+)
 from accounts.models import SealedTOTPDevice
 from accounts.users import disable_account
+
+# Only a superuser may hand out these: each bypasses the roles.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - the admin requires sign-in
+    return request.user
+
+
+class _ChecksOwnAccount(forms.ModelForm):  # type: ignore[type-arg]
+    """Refuses, before anything is written, what an administrator may not do to self."""
+
+    actor: User
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk != self.actor.pk:
+            return cleaned
+        if "groups" in cleaned:
+            before = set(self.instance.groups.values_list("name", flat=True))
+            after = {group.name for group in cleaned["groups"]}
+            if opens_patients(after - before):
+                self.add_error("groups", SELF_GRANT_REFUSED)
+        if "is_active" in cleaned and not cleaned["is_active"]:
+            self.add_error("is_active", "You cannot disable your own account.")
+        return cleaned
 
 
 class CustodianUserAdmin(UserAdmin[User]):
@@ -16,13 +58,55 @@ class CustodianUserAdmin(UserAdmin[User]):
     # Whether an account is disabled is what an administrator checks first.
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(
+            form.__name__, (_ChecksOwnAccount, form), {"actor": _actor(request)}
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not _actor(request).is_superuser:
+            fields += SUPERUSER_ONLY_FIELDS
+        return fields
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: Any, change: bool
+    ) -> None:
+        actor = _actor(request)
+        if not change:
+            super().save_model(request, obj, form, change)
+            account_created(actor=actor, user=obj)
+            return
+        if "is_active" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        # The services change activation (and record it); the form saves the rest.
+        wanted = obj.is_active
+        obj.is_active = not wanted
+        super().save_model(request, obj, form, change)
+        if wanted:
+            reactivate_account(actor=actor, user=obj)
+        else:
+            disable_account(actor=actor, user=obj, reason="Disabled in the admin")
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        # Roles change through the service, which records what was added and removed.
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            change_roles(actor=_actor(request), user=form.instance, groups=groups)
+
     @admin.action(description="Disable and sign out everywhere", permissions=["change"])
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        assert isinstance(request.user, User)  # noqa: S101 - the admin requires sign-in
         for user in queryset.filter(is_active=True):
             try:
                 ended = disable_account(
-                    actor=request.user, user=user, reason="Disabled in the admin"
+                    actor=_actor(request), user=user, reason="Disabled in the admin"
                 )
             except PermissionDenied as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)

@@ -84,6 +84,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "records.add_facilityassignment",
         "records.change_facilityassignment",
         "records.delete_facilityassignment",
+        "interop.view_pacsdestination",
+        "interop.add_pacsdestination",
+        "interop.change_pacsdestination",
+        "interop.view_pacssend",
+        "interop.view_pacswithdrawal",
+        "interop.view_feedsource",
+        "interop.add_feedsource",
+        "interop.change_feedsource",
     ],
 }
 

@@ -86,6 +86,15 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DISABLED = "account_disabled", "Account disabled"
     REAUTHENTICATED = "reauthenticated", "Password confirmed again"
     TEACHING_EXPORT = "teaching_export", "Exported for teaching or publication"
+    ROLES_CHANGED = "roles_changed", "Roles changed"
+    ACCOUNT_ACTIVATED = "account_activated", "Account activated"
+    MEMBERSHIP_GRANTED = "membership_granted", "Ward membership granted"
+    MEMBERSHIP_REVOKED = "membership_revoked", "Ward membership removed"
+    FACILITY_ASSIGNED = "facility_assigned", "Facility assignment granted"
+    FACILITY_UNASSIGNED = "facility_unassigned", "Facility assignment removed"
+    PACS_SEND_REQUESTED = "pacs_send_requested", "Sending to a PACS requested"
+    PACS_SENT = "pacs_sent", "Disclosed to a PACS"
+    PACS_WITHDRAWAL = "pacs_withdrawal", "PACS copy to be withdrawn"
 
 
 def action_choices() -> list[tuple[str, str]]:

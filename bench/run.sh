@@ -21,6 +21,8 @@ if [[ "$DATABASE_URL" == postgres://postgres@127.0.0.1:5432/* ]]; then
     || psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE \"$DB_NAME\""
 fi
 
+# The benchmarks run in one process (the load test's stack sets its own shared cache).
+export CACHE_URL="${CACHE_URL:-locmemcache://custodian-bench}"
 export CUSTODIAN_DATA_DIR="$PWD/var/bench"
 mkdir -p "$CUSTODIAN_DATA_DIR"
 [ -f "$CUSTODIAN_DATA_DIR/bench.key" ] || \

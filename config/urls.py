@@ -9,6 +9,10 @@ from config import health
 admin.site.site_header = "Custodian administration"
 admin.site.site_title = "Custodian"
 
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -18,6 +22,7 @@ urlpatterns = [
     path("api/", include("imaging.api.urls")),
     path("api/", include("hardcopy.api.urls")),
     path("api/", include("legal.api.urls")),
+    path("api/", include("retention.api.urls")),
     path("print/", include("hardcopy.urls")),
     path("legal/", include("legal.urls")),
     path("retention/", include("retention.urls")),

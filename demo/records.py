@@ -51,6 +51,10 @@ FACILITIES = [
 ]
 
 
+# Each ward's record class decides which line of its schedule dates its images.
+WARD_CLASSES = {"ED": "emergency"}
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -179,7 +183,12 @@ def ensure_facilities() -> dict[tuple[str, str], Ward]:
         )
         for code, name in spec["wards"]:  # type: ignore[attr-defined]
             ward, _ = Ward.objects.update_or_create(
-                facility=facility, code=code, defaults={"name": name}
+                facility=facility,
+                code=code,
+                defaults={
+                    "name": name,
+                    "record_class": WARD_CLASSES.get(code, "admitted"),
+                },
             )
             wards[(facility.code, code)] = ward
     return wards
@@ -263,8 +272,8 @@ def ensure_patients(
                 started_at=start,
                 ended_at=start + timedelta(days=rng.randint(1, 9)),
             )
-        # Most patients are on the ward now; the deceased patient's last stay has ended.
-        if died is None and index % 6 != 5:
+        # Most patients are on the ward now; some (the deceased too) have gone home.
+        if died is None and index % 6 != 5 and index % 5 != 4:
             Encounter.objects.create(
                 patient=patient,
                 ward=ward,

@@ -36,6 +36,7 @@ from imaging.serializers import (
 from imaging.validation import read_exif_hints
 
 EXIF_HEAD_BYTES = 512 * 1024
+RECEIPT_SOURCES = ("camera", "file")
 
 
 @login_required
@@ -88,10 +89,13 @@ class ExifHints(APIView):
         return Response({"captured_at": local, "device": device})
 
 
-def _receipt_context(image: ClinicalImage) -> dict[str, Any]:
+def _receipt_context(image: ClinicalImage, source: str) -> dict[str, Any]:
     zone = ZoneInfo(image.patient.facility.time_zone)
     return {
         "image": image,
+        # Where the page took the photo from: "camera" (the browser's camera input,
+        # which never reaches the camera roll) or "file" (a photo the phone keeps).
+        "source": source if source in RECEIPT_SOURCES else "",
         "patient": image.patient,
         "stored_at": timezone.localtime(image.uploaded_at, zone),
         "captured_at": timezone.localtime(image.captured_at, zone),
@@ -107,7 +111,8 @@ def receipt(request: HttpRequest, image_id: UUID) -> HttpResponse:
         if request.GET.get("partial")
         else "imaging/capture_receipt.html"
     )
-    return render(request, template, _receipt_context(image))
+    source = request.GET.get("source", "")
+    return render(request, template, _receipt_context(image, source))
 
 
 @login_required

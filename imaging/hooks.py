@@ -7,7 +7,8 @@ commits or rolls back with the act that caused it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -42,6 +43,14 @@ class MovedImage:
     request: HttpRequest | None
 
 
+@dataclass(frozen=True)
+class PageSection:
+    """A section a later app adds to the image page: its template and that's context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
 # Images a user may see beyond their patients' (legal: the scope of their open matters).
 visibility_grants: Hook[Callable[[AnyUser], Q]] = Hook("visibility_grants")
 # Reasons to keep images (legal holds; retention's freezes and flags).
@@ -54,6 +63,10 @@ image_moved: Hook[Callable[[MovedImage], None]] = Hook("image_moved")
 paper_copies_exist: Hook[Callable[[ClinicalImage], bool]] = Hook("paper_copies_exist")
 # Disposal: destroy what a later app made of the image (in the disposal's transaction).
 image_disposing: Hook[Callable[[ClinicalImage], None]] = Hook("image_disposing")
+# The image page: sections later apps show (None: nothing for this image and user).
+image_page_sections: Hook[Callable[[ClinicalImage, AnyUser], PageSection | None]] = (
+    Hook("image_page_sections")
+)
 # Disposal: data keys of other objects showing the image, shredded with the image's own.
 keys_shown_with: Hook[Callable[[UUID], list[UUID]]] = Hook("keys_shown_with")
 

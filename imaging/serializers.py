@@ -10,7 +10,7 @@ from imaging import bodysites
 from imaging.hooks import is_kept_by
 from imaging.models import ClinicalImage
 from imaging.services.capture import MAX_NOTE, PURPOSES
-from records.models import Patient
+from records.models import Patient, RecordClass
 
 RECEIPT_MESSAGE = (
     "Stored in the patient's health record. Delete the photo from your device now."
@@ -227,9 +227,15 @@ class ImageSerializer(serializers.ModelSerializer[ClinicalImage]):
 
 class ImageDetailSerializer(ImageSerializer):
     under_hold = serializers.SerializerMethodField()
+    # The image's own class, else its encounter ward's, else admitted (retention).
+    record_class = serializers.ChoiceField(
+        choices=RecordClass.choices,
+        source="effective_record_class",
+        read_only=True,
+    )
 
     class Meta(ImageSerializer.Meta):
-        fields = [*ImageSerializer.Meta.fields, "under_hold"]
+        fields = [*ImageSerializer.Meta.fields, "under_hold", "record_class"]
         read_only_fields = fields
 
     def get_under_hold(self, image: ClinicalImage) -> bool:

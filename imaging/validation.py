@@ -90,6 +90,19 @@ def _exif_device(exif: Image.Exif) -> str:
     return " ".join(p for p in (make, model) if p)[:200]
 
 
+def _named_refusal(head: bytes) -> str:
+    """A format people do send and we refuse, named from its signature ("" if none).
+
+    Naming it tells the sender what to change, instead of calling the file damaged.
+    """
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "GIF"
+    # BMP: "BM", the file size, then four reserved bytes that are zero.
+    if head.startswith(b"BM") and head[6:10] == b"\0\0\0\0":
+        return "BMP"
+    return ""
+
+
 def inspect_image(source: IO[bytes]) -> ImageFacts:
     """Decode the whole image and return what we need to know, or raise UnsupportedImage."""
     max_pixels = settings.CUSTODIAN_MAX_PIXELS
@@ -101,6 +114,12 @@ def inspect_image(source: IO[bytes]) -> ImageFacts:
     refusal = (
         "This file is not an image we can accept (JPEG, PNG, HEIC/HEIF, WebP or TIFF)."
     )
+    named = _named_refusal(head)
+    if named:
+        raise UnsupportedImage(
+            f"{named} is not accepted: send a JPEG, PNG, HEIC/HEIF, WebP or TIFF.",
+            field="file",
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

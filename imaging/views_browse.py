@@ -19,7 +19,7 @@ from imaging.gallery import (
     gallery_page,
     image_page_detail,
 )
-from imaging.hooks import is_kept_by
+from imaging.hooks import image_page_sections, is_kept_by
 from imaging.models import Derivative
 from imaging.safety.sensitive import for_display, is_revealed
 from imaging.selectors import derivative_of, image_for
@@ -58,6 +58,11 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "break_glass": (
             live_break_glass(request.user, image.patient) if through_glass else None
         ),
+        "sections": [
+            section
+            for add in image_page_sections
+            if (section := add(image, request.user)) is not None
+        ],
     }
     return render(request, "imaging/image_detail.html", context)
 

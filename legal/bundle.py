@@ -5,7 +5,6 @@ temporary file, for rendering) a segment at a time; the combined PDF is written 
 page by page; metadata is kept per image as a small row.
 """
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from audit.models import ChainHead
+from common.csvsafe import SafeDictWriter
 from imaging.models import ClinicalImage
 from legal import loadfiles, metadata, render
 from legal.bagit import BagWriter
@@ -63,7 +63,7 @@ def _write_metadata(bag: BagWriter, work: Path, rows: list[dict[str, Any]]) -> N
         ("list_of_documents.csv", metadata.LIST_FIELDS),
     ):
         with (work / name).open("w", newline="", encoding="utf-8") as handle:
-            out = csv.DictWriter(handle, fields, extrasaction="ignore")
+            out = SafeDictWriter(handle, fields, extrasaction="ignore")
             out.writeheader()
             out.writerows(rows)
         bag.add_file(f"data/{name}", work / name)

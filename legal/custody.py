@@ -1,10 +1,10 @@
 """The chain of custody: every audit event about the matter, the export and each image."""
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from audit.models import AuditEvent
+from common.csvsafe import SafeWriter
 from imaging.models import ClinicalImage
 from legal.models import ExportBundle
 from legal.render import TextPages
@@ -62,7 +62,7 @@ def write_custody(
     pages.line(f"Audit chain head at export: #{head[0]} {head[1]}", bold=True)
     pages.line(f"Bundle {bundle.public_id} requested by {bundle.requested_by}")
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = SafeWriter(handle)
         out.writerow(FIELDS)
         out.writerow(
             ["", "audit-chain-head", str(head[0]), "", "", "", "", "", "", head[1]]

@@ -10,6 +10,8 @@ Paths are relative to the bag's data/ folder, with Windows separators as the too
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from common.csvsafe import safe_cell
+
 FIELD = "\x14"
 QUOTE = "\u00fe"
 NEWLINE = "\u00ae"
@@ -35,7 +37,13 @@ DAT_FIELDS = (
 
 
 def dat_value(value: str) -> str:
-    clean = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", NEWLINE)
+    # Review tools export DAT fields to spreadsheets: typed text must stay text.
+    clean = (
+        safe_cell(value)
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", NEWLINE)
+    )
     return f"{QUOTE}{clean.replace(QUOTE, '')}{QUOTE}"
 
 

@@ -18,6 +18,19 @@ class Jurisdiction(models.TextChoices):
     NT = "NT", "Northern Territory"
 
 
+class RecordClass(models.TextChoices):
+    """The kind of record a retention schedule dates (deceased is a trigger, not a class)."""
+
+    ADMITTED = "admitted", "Admitted (general)"
+    NON_ADMITTED = "non_admitted", "Non-admitted or outpatient"
+    EMERGENCY = "emergency", "Emergency"
+    OBSTETRIC = "obstetric", "Obstetric or maternity"
+    NEWBORN = "newborn", "Newborn"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    GENETIC = "genetic", "Genetic"
+    ABUSE = "abuse", "Sexual assault or abuse"
+
+
 class Sector(models.TextChoices):
     PUBLIC = "public", "Public"
     PRIVATE = "private", "Private"
@@ -80,6 +93,13 @@ class Ward(models.Model):
     )
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
+    record_class = models.CharField(
+        max_length=13,
+        choices=RecordClass.choices,
+        default=RecordClass.ADMITTED,
+        db_default=RecordClass.ADMITTED,
+        help_text="The records its encounters make, e.g. obstetric for a maternity ward.",
+    )
 
     class Meta:
         ordering = ["facility__name", "name"]
@@ -156,6 +176,13 @@ class Patient(models.Model):
     sex = models.CharField(max_length=7, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_death = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by a PAS merge (A40): this record lives on in the survivor; its MRN finds it.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The message time (MSH-7/EVN-2) of the last demographics applied from the feed:
+    # an older message never overwrites newer data.
+    demographics_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["family_name", "given_names"]
@@ -197,6 +224,43 @@ class Patient(models.Model):
         return f"{self.family_name.upper()}, {self.given_names}".rstrip(", ")
 
 
+class IdentifierType(models.TextChoices):
+    MRN = "MR", "Medical record number"
+    IHI = "NI", "Individual Healthcare Identifier"
+
+
+class PatientIdentifier(models.Model):
+    """An identifier the PAS sent for the patient (PID-3): the MRN, the IHI."""
+
+    Type = IdentifierType
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="identifiers"
+    )
+    type = models.CharField(max_length=2, choices=IdentifierType.choices)
+    # Who issued it: the facility's code for an MRN, AUSHIC for an IHI.
+    system = models.CharField(max_length=40)
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["type", "system"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "system", "value"], name="patient_identifier_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=IdentifierType.values),
+                name="patient_identifier_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value=""), name="patient_identifier_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.system} {self.value}"
+
+
 class Encounter(models.Model):
     """An occasion of service on a ward; the latest one drives retention."""
 
@@ -207,6 +271,11 @@ class Encounter(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="encounters")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The PAS's visit number (PV1-19); blank for encounters keyed in by hand.
+    # db_default: rows written without it (older code mid-upgrade, bulk loads) get "".
+    visit_number = models.CharField(
+        max_length=40, blank=True, db_index=True, db_default=""
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -223,6 +292,32 @@ class Encounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} on {self.ward} from {self.started_at:%d/%m/%Y}"
+
+
+class WardStay(models.Model):
+    """A ward an encounter left on a transfer (A02): it keeps access for the window."""
+
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, related_name="ward_stays"
+    )
+    # The encounter's patient, kept here so the access rule needs no join.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=F("started_at")),
+                name="ward_stay_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["ward", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.ward} until {self.ended_at:%d/%m/%Y}"
 
 
 class BreakGlassReason(models.TextChoices):

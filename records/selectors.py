@@ -2,8 +2,9 @@
 
 Every view, API endpoint, export and print asks these selectors; nothing else decides.
 - Ward staff see patients with an encounter on one of their wards that is open or ended
-  within CUSTODIAN_WARD_ACCESS_DAYS, plus patients they hold an unexpired break-the-glass
-  grant for.
+  within CUSTODIAN_WARD_ACCESS_DAYS, or who were transferred off one of their wards
+  within that window (a ward stay, from the ADT feed), plus patients they hold an
+  unexpired break-the-glass grant for.
 - Records managers and privacy officers see every patient of their assigned facilities.
 - Legal officers may search demographics of their facilities' patients (to open a matter);
   the images they may see are those within their matters' scope, a clause that
@@ -31,6 +32,7 @@ from records.models import (
     Patient,
     StaffMembership,
     Ward,
+    WardStay,
 )
 
 AnyUser = User | AnonymousUser
@@ -65,6 +67,14 @@ def _ward_patient_ids(user: AnyUser) -> QuerySet[Encounter, int]:
     ).values_list("patient_id", flat=True)
 
 
+def _left_ward_patient_ids(user: AnyUser) -> QuerySet[WardStay, int]:
+    """Patients transferred off the user's wards within the window (the ward keeps access)."""
+    cutoff = timezone.now() - timedelta(days=settings.CUSTODIAN_WARD_ACCESS_DAYS)
+    return WardStay.objects.filter(
+        ward_id__in=_ward_ids(user), ended_at__gte=cutoff
+    ).values_list("patient_id", flat=True)
+
+
 def _break_glass_patient_ids(user: AnyUser) -> QuerySet[BreakGlassAccess, int]:
     return BreakGlassAccess.objects.filter(
         user_id=_user_id(user), expires_at__gt=timezone.now()
@@ -82,6 +92,7 @@ def visible_patient_rule(user: AnyUser) -> Q:
     rule = Q(pk__in=[])
     if has_role(user, Role.WARD_STAFF):
         rule |= Q(pk__in=_ward_patient_ids(user))
+        rule |= Q(pk__in=_left_ward_patient_ids(user))
         rule |= Q(pk__in=_break_glass_patient_ids(user))
     if has_role(user, Role.RECORDS_MANAGER) or has_role(user, Role.PRIVACY_OFFICER):
         rule |= Q(facility_id__in=_assigned_facility_ids(user))
@@ -132,7 +143,12 @@ def seen_through_break_glass(user: AnyUser, patient: Patient) -> bool:
     )
     if facility_wide and patient.facility_id in set(_assigned_facility_ids(user)):
         return False
-    on_ward = _ward_patient_ids(user).filter(patient_id=patient.pk).exists()
+    on_ward = (
+        _ward_patient_ids(user).filter(patient_id=patient.pk).exists()
+        or _left_ward_patient_ids(user)
+        .filter(encounter__patient_id=patient.pk)
+        .exists()
+    )
     return not on_ward and live_break_glass(user, patient) is not None
 
 

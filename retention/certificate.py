@@ -1,6 +1,5 @@
 """A batch's disposal certificate as PDF, and the register as CSV."""
 
-import csv
 import io
 from collections.abc import Iterable
 
@@ -11,6 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from common.csvsafe import SafeWriter
 from retention.models import DisposalBatch, DisposalRecord
 
 # Plain, uncompressed streams: the certificate stays greppable for audit and e-discovery.
@@ -55,10 +55,7 @@ def register_rows(records: Iterable[DisposalRecord]) -> Iterable[list[str]]:
 
 def as_csv(rows: Iterable[list[str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        # A leading =, +, - or @ would run as a formula when opened in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in "=+-@" else c for c in row])
+    SafeWriter(out).writerows(rows)
     return out.getvalue()
 
 

@@ -9,9 +9,11 @@ does not apply yields NOT_APPLICABLE, a date before any real one.
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateField,
@@ -19,6 +21,7 @@ from django.db.models import (
     Expression,
     F,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -27,12 +30,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.db.models.lookups import Exact, GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
 from imaging.models import ClinicalImage
-from records.models import Encounter, Facility, Patient
+from records.models import Encounter, Facility, Patient, RecordClass, Ward
 from retention.models import (
     RetentionRule,
     RetentionScope,
@@ -43,18 +46,26 @@ from retention.models import (
 KEEP = date(9999, 12, 31)
 NOT_APPLICABLE = date(1, 1, 1)
 NO_RULE = "no retention rule applies: kept until a records manager decides"
+# Ends the basis of a date set by a rule not yet read against the authorised text: the
+# sweep, the batch approval and the disposal task never dispose of such an image.
+UNVERIFIED = " [rule not yet verified]"
 
 
 class RuleLike(Protocol):
     pk: Any
     jurisdiction: str
     sector: str
+    record_class: str
     applies_to: str
     trigger: str
     years: int
+    second_trigger: str
+    second_years: int
+    sample_one_in: int | None
     citation: str
     version: int
     is_active: bool
+    needs_verification: bool
 
 
 class AddYears(Func):
@@ -85,7 +96,42 @@ class AddYears(Func):
         return sql_out, params * 4
 
 
-def _date(value: date) -> Value:
+class SampleBucket(Func):
+    """The image's bucket 0..n-1 from its public id's first six hex digits.
+
+    Reproducible on every backend and in Python (sample_bucket), so a sampled class keeps
+    the same 1 in n images whatever runs the computation.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, n: int) -> None:
+        super().__init__(expression, output_field=IntegerField())
+        self.n = int(n)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        hexed = f"substr(replace(({sql})::text, '-', ''), 1, 6)"
+        return f"(('x' || {hexed})::bit(24)::int %% {self.n})", params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        digits = [
+            f"((instr('0123456789abcdef', lower(substr({sql}, {i + 1}, 1))) - 1)"
+            f" * {16 ** (5 - i)})"
+            for i in range(6)
+        ]
+        return f"(({' + '.join(digits)}) %% {self.n})", params * 6
+
+
+def sample_bucket(public_id: UUID, n: int) -> int:
+    """SampleBucket in Python: which of n buckets an image falls in."""
+    return int(public_id.hex[:6], 16) % n
+
+
+def _date(value: date | None) -> Value:
     return Value(value, output_field=DateField())
 
 
@@ -93,17 +139,47 @@ def _text(value: str) -> Value:
     return Value(value[:500], output_field=CharField())
 
 
-class Facts:
-    """The facts of an image, as SQL expressions, in its facility's local dates."""
+def record_class_expression() -> Any:
+    """An image's record class in SQL: its own, else its encounter's ward's, else the
+    ward of the patient's encounter open when it was taken, else admitted."""
+    linked = Ward.objects.filter(encounters=OuterRef("encounter_id"))
+    during = Encounter.objects.filter(
+        patient=OuterRef("patient_id"), started_at__lte=OuterRef("captured_at")
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("captured_at")))
+    return Coalesce(
+        NullIf(F("record_class"), Value("")),
+        Subquery(linked.values("record_class")[:1], output_field=CharField()),
+        Subquery(
+            during.order_by("-started_at").values("ward__record_class")[:1],
+            output_field=CharField(),
+        ),
+        Value(RecordClass.ADMITTED.value),
+        output_field=CharField(),
+    )
 
-    def __init__(self, facility: Facility) -> None:
+
+class Facts:
+    """The facts retention dates by, as SQL expressions (one image, or given values)."""
+
+    dob: Any
+    death: Any
+    last_service: Any
+    still_open: Any
+    captured: Any
+    record_class: Any
+    public_id: Any
+
+    @classmethod
+    def of_images(cls, facility: Facility) -> "Facts":
+        """The facts of each image of the facility, in the facility's local dates."""
+        facts = cls()
         zone = ZoneInfo(facility.time_zone)
         patient = Patient.objects.filter(pk=OuterRef("patient_id"))
         encounters = Encounter.objects.filter(patient=OuterRef("patient_id"))
-        self.dob = Subquery(
+        facts.dob = Subquery(
             patient.values("date_of_birth")[:1], output_field=DateField()
         )
-        self.death = Subquery(
+        facts.death = Subquery(
             patient.values("date_of_death")[:1], output_field=DateField()
         )
         last = (
@@ -111,46 +187,119 @@ class Facts:
             .annotate(last=Max(TruncDate("ended_at", tzinfo=zone)))
             .values("last")[:1]
         )
-        self.last_service = Subquery(last, output_field=DateField())
-        self.still_open = Exists(encounters.filter(ended_at__isnull=True))
-        self.captured = TruncDate("captured_at", tzinfo=zone)
+        facts.last_service = Subquery(last, output_field=DateField())
+        facts.still_open = Exists(encounters.filter(ended_at__isnull=True))
+        facts.captured = TruncDate("captured_at", tzinfo=zone)
+        facts.record_class = record_class_expression()
+        facts.public_id = F("public_id")
+        return facts
+
+    @classmethod
+    def given(
+        cls,
+        *,
+        record_class: str,
+        date_of_birth: date | None,
+        first_service: date | None,
+        last_service: date | None,
+        date_of_death: date | None,
+    ) -> "Facts":
+        """Facts stated outright (the preview): the record's first image is dated."""
+        facts = cls()
+        facts.dob = _date(date_of_birth)
+        facts.death = _date(date_of_death)
+        facts.last_service = _date(last_service)
+        facts.still_open = Value(False, output_field=BooleanField())
+        facts.captured = _date(first_service or last_service)
+        facts.record_class = Value(record_class, output_field=CharField())
+        facts.public_id = None
+        return facts
+
+
+def _trigger_conditions(trigger: str, facts: Facts) -> list[tuple[Any, date, str]]:
+    dob_unknown = (IsNull(facts.dob, True), KEEP, "date of birth unknown")
+    if trigger == RetentionTrigger.AGE:
+        return [dob_unknown]
+    if trigger == RetentionTrigger.LAST_SERVICE:
+        return [
+            (facts.still_open, KEEP, "patient still under care"),
+            (IsNull(facts.last_service, True), KEEP, "last service unknown"),
+        ]
+    if trigger == RetentionTrigger.DEATH:
+        return [(IsNull(facts.death, True), NOT_APPLICABLE, "")]
+    if trigger == RetentionTrigger.CAPTURE:
+        return [(IsNull(facts.captured, True), KEEP, "date taken unknown")]
+    return []
 
 
 def _conditions(rule: RuleLike, facts: Facts) -> list[tuple[Any, date, str]]:
     """When the rule does not apply, or cannot be worked out: (condition, date, fact)."""
     conditions: list[tuple[Any, date, str]] = []
+    if rule.record_class:
+        other = ~Q(Exact(facts.record_class, Value(rule.record_class)))
+        conditions.append((other, NOT_APPLICABLE, ""))
+    if rule.sample_one_in:
+        if facts.public_id is None:
+            # No image to sample (the preview): the class's period rules answer.
+            always = Value(True, output_field=BooleanField())
+            return [(always, NOT_APPLICABLE, "")]
+        unsampled = ~Q(Exact(SampleBucket(facts.public_id, rule.sample_one_in), 0))
+        conditions.append((unsampled, NOT_APPLICABLE, ""))
     dob_unknown = (IsNull(facts.dob, True), KEEP, "date of birth unknown")
+    adult = GreaterThanOrEqual(facts.captured, AddYears(facts.dob, 18))
     if rule.applies_to == RetentionScope.MINORS:
         # Unknown age could mean a minor: keep. Taken at 18 or later: rule not reached.
-        conditions.append(dob_unknown)
-        adult = GreaterThanOrEqual(facts.captured, AddYears(facts.dob, 18))
-        conditions.append((adult, NOT_APPLICABLE, ""))
-    if rule.applies_to == RetentionScope.DECEASED or rule.trigger == "death":
+        conditions += [dob_unknown, (adult, NOT_APPLICABLE, "")]
+    if rule.applies_to == RetentionScope.ADULTS:
+        conditions += [dob_unknown, (~Q(adult), NOT_APPLICABLE, "")]
+    if rule.applies_to == RetentionScope.DECEASED:
         conditions.append((IsNull(facts.death, True), NOT_APPLICABLE, ""))
-    if rule.trigger == RetentionTrigger.AGE:
-        conditions.append(dob_unknown)
-    if rule.trigger == RetentionTrigger.LAST_SERVICE:
-        conditions.append((facts.still_open, KEEP, "patient still under care"))
-        unknown = IsNull(facts.last_service, True)
-        conditions.append((unknown, KEEP, "last service unknown"))
+    for trigger in _triggers(rule):
+        conditions += _trigger_conditions(trigger[0], facts)
     return conditions
 
 
-def _trigger(rule: RuleLike, facts: Facts) -> Expression:
+def _triggers(rule: RuleLike) -> list[tuple[str, int]]:
+    pairs = [(rule.trigger, rule.years)]
+    if rule.second_trigger:
+        pairs.append((rule.second_trigger, rule.second_years))
+    return pairs
+
+
+def _trigger(trigger: str, years: int, facts: Facts) -> Any:
     start = {
         RetentionTrigger.LAST_SERVICE: facts.last_service,
         RetentionTrigger.AGE: facts.dob,
         RetentionTrigger.DEATH: facts.death,
         RetentionTrigger.CAPTURE: facts.captured,
-    }.get(RetentionTrigger(rule.trigger))
+    }.get(RetentionTrigger(trigger))
     if start is None:
         return _date(KEEP)
-    return AddYears(start, rule.years)
+    return AddYears(start, years)
+
+
+def _rule_date(rule: RuleLike, facts: Facts) -> Any:
+    # "The later of" and "and" (every period must pass) both end on the latest date.
+    dates = [_trigger(kind, years, facts) for kind, years in _triggers(rule)]
+    return dates[0] if len(dates) == 1 else Greatest(*dates, output_field=DateField())
+
+
+def rule_words(rule: RuleLike) -> str:
+    """What the rule keeps an image for, its triggers joined as the schedule joins them."""
+    parts = [rule_fact(kind, years) for kind, years in _triggers(rule)]
+    joiner = " and " if getattr(rule, "combine", "") == "all_of" else " or, if later, "
+    text = joiner.join(parts)
+    if rule.sample_one_in:
+        text = f"1 in {rule.sample_one_in} kept permanently (sample)"
+    return text
 
 
 def words(rule: RuleLike, fact: str | None = None) -> str:
-    label = f"{rule.citation}, {fact or rule_fact(rule.trigger, rule.years)}"
-    return f"{label} (rule {rule.pk or 'new'} v{rule.version})"
+    label = f"{rule.citation}, {fact or rule_words(rule)}"
+    text = f"{label} (rule {rule.pk or 'new'} v{rule.version})"
+    if rule.needs_verification:
+        return text[: 500 - len(UNVERIFIED)] + UNVERIFIED
+    return text
 
 
 def rule_expressions(rule: RuleLike, facts: Facts) -> tuple[Expression, Expression]:
@@ -161,27 +310,34 @@ def rule_expressions(rule: RuleLike, facts: Facts) -> tuple[Expression, Expressi
         When(cond, then=_text(words(rule, fact) if fact else ""))
         for cond, _, fact in conditions
     ]
-    date_expr = Case(*dates, default=_trigger(rule, facts), output_field=DateField())
+    date_expr = Case(*dates, default=_rule_date(rule, facts), output_field=DateField())
     text_expr = Case(*texts, default=_text(words(rule)), output_field=CharField())
     return date_expr, text_expr
 
 
-def applicable_rules(facility: Facility, rules: Sequence[RuleLike]) -> list[RuleLike]:
-    return [
+def applicable_rules(
+    jurisdiction: str, sector: str, rules: Sequence[RuleLike]
+) -> list[RuleLike]:
+    """The active rules of a jurisdiction and sector, verified ones first.
+
+    Verified first: when a verified and an unverified rule give the same date, the
+    verified one is the basis, and the image may be disposed of under it.
+    """
+    chosen = [
         rule
         for rule in rules
         if rule.is_active
-        and rule.jurisdiction in ("", facility.jurisdiction)
-        and rule.sector in ("", facility.sector)
+        and rule.jurisdiction in ("", jurisdiction)
+        and rule.sector in ("", sector)
     ]
+    return sorted(chosen, key=lambda rule: rule.needs_verification)
 
 
 def retention_expressions(
-    facility: Facility, rules: Sequence[RuleLike]
+    facts: Facts, rules: Sequence[RuleLike]
 ) -> tuple[Expression, Expression]:
-    """retain_until (null = keep) and its basis for the facility's images under rules."""
-    facts = Facts(facility)
-    pairs = [rule_expressions(r, facts) for r in applicable_rules(facility, rules)]
+    """retain_until (null = keep) and its basis under the (applicable) rules."""
+    pairs = [rule_expressions(r, facts) for r in rules]
     if not pairs:
         return Value(None, output_field=DateField()), _text(NO_RULE)
     latest = Greatest(*(d for d, _ in pairs), _date(NOT_APPLICABLE))
@@ -200,6 +356,14 @@ def retention_expressions(
     return retain_until, basis
 
 
+def facility_expressions(
+    facility: Facility, rules: Sequence[RuleLike]
+) -> tuple[Expression, Expression]:
+    """retain_until and basis of each of the facility's images."""
+    chosen = applicable_rules(facility.jurisdiction, facility.sector, rules)
+    return retention_expressions(Facts.of_images(facility), chosen)
+
+
 def recompute_for_facility(
     facility: Facility, *, patient_ids: Sequence[int] | None = None
 ) -> int:
@@ -208,7 +372,7 @@ def recompute_for_facility(
     retention_computed_at is when the row's date or basis last changed.
     """
     rules = list(RetentionRule.objects.filter(is_active=True))
-    retain_until, basis = retention_expressions(facility, rules)
+    retain_until, basis = facility_expressions(facility, rules)
     images: QuerySet[ClinicalImage] = ClinicalImage.objects.filter(
         patient__facility=facility, status=ClinicalImage.Status.ACTIVE
     )

@@ -15,9 +15,10 @@ from django.utils import timezone
 from audit.services import Action, record_event
 from imaging import hooks
 from imaging.models import ClinicalImage, Derivative
-from retention.compute import recompute_for_facility
+from retention.compute import UNVERIFIED, recompute_for_facility
 from retention.facts import is_flagged
 from retention.models import DisposalBatch, DisposalItem, DisposalRecord
+from retention.verification import NOT_VERIFIED
 from vault import blobs
 
 Status = DisposalBatch.Status
@@ -38,6 +39,8 @@ def _reason_to_keep(image: ClinicalImage) -> str:
         return "no longer active"
     if image.retain_until is None or image.retain_until >= timezone.localdate():
         return "no longer due"
+    if image.retention_basis.endswith(UNVERIFIED):
+        return NOT_VERIFIED
     if reasons := hooks.keep_reasons(image):
         return reasons[0]
     if is_flagged(image):

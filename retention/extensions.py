@@ -10,7 +10,12 @@ from imaging import hooks
 from imaging.models import ClinicalImage
 from records import hooks as record_hooks
 from records.models import Patient
+from retention.freezes import freeze_filter
 from retention.models import DisposalBatch
+
+DISPOSAL_FREEZE = hooks.Keeper(
+    key="disposal_freeze", reason="under a disposal freeze", matches=freeze_filter
+)
 
 
 def _date_new_image(image: ClinicalImage) -> None:
@@ -46,3 +51,5 @@ def register() -> None:
     record_hooks.waiting_duties.register(_batches_to_approve)
     hooks.image_captured.register(_date_new_image)
     hooks.image_moved.register(_redate_moved_image)
+    # Freezes keep images like a legal hold: the image page, sweep and disposal see them.
+    hooks.keepers.register(DISPOSAL_FREEZE)

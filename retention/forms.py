@@ -1,8 +1,11 @@
 """Forms for the retention pages: they validate, services write."""
 
+from typing import Any
+
 from django import forms
 
-from retention.models import MedicoLegalFlag, RetentionRule
+from records.models import Jurisdiction, RecordClass, Sector
+from retention.models import Combine, MedicoLegalFlag, RetentionRule
 from retention.rules import RULE_FIELDS
 
 
@@ -13,8 +16,44 @@ class RuleForm(forms.ModelForm[RetentionRule]):
 
     class Meta:
         model = RetentionRule
-        fields = RULE_FIELDS
-        labels = {"years": "Years (or age)"}
+        # Clearing needs_verification is its own audited act (verify_retention_rule).
+        fields = [f for f in RULE_FIELDS if f != "needs_verification"]
+        labels = {"years": "Years (or age)", "second_years": "Second years (or age)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["combine"].required = False
+        self.fields["second_years"].required = False
+
+    def clean_second_years(self) -> int:
+        return int(self.cleaned_data.get("second_years") or 0)
+
+    def clean_combine(self) -> str:
+        return str(self.cleaned_data.get("combine") or Combine.LATER_OF)
+
+
+class VerifyForm(forms.Form):
+    source_title = forms.CharField(label="Title of the authorised text", max_length=300)
+    source_version = forms.CharField(label="Its version or date", max_length=100)
+    clause = forms.CharField(label="Class or clause", max_length=100)
+    reason = forms.CharField(label="Reason", max_length=1000)
+
+
+class PreviewForm(forms.Form):
+    """The facts of a record, for "until when must we keep it?" (all dates optional)."""
+
+    jurisdiction = forms.ChoiceField(choices=Jurisdiction.choices)
+    sector = forms.ChoiceField(choices=Sector.choices)
+    record_class = forms.ChoiceField(
+        choices=RecordClass.choices, required=False, initial=RecordClass.ADMITTED
+    )
+    date_of_birth = forms.DateField(required=False)
+    first_service = forms.DateField(required=False)
+    last_service = forms.DateField(required=False)
+    date_of_death = forms.DateField(required=False)
+
+    def clean_record_class(self) -> str:
+        return str(self.cleaned_data.get("record_class") or RecordClass.ADMITTED)
 
 
 class ReasonForm(forms.Form):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from records.models import Jurisdiction, Patient, Sector
+from records.models import Jurisdiction, Patient, RecordClass, Sector
 
 
 class RetentionTrigger(models.TextChoices):
@@ -23,17 +23,25 @@ class RetentionTrigger(models.TextChoices):
 
 class RetentionScope(models.TextChoices):
     ALL = "all", "Every image"
+    ADULTS = "adults", "Images taken when the patient was 18 or older"
     MINORS = "minors", "Images taken while the patient was under 18"
     DECEASED = "deceased", "Images of patients who have died"
 
 
+class Combine(models.TextChoices):
+    LATER_OF = "later_of", "The later of the dates"
+    # Same date as later_of; kept apart so the rule reads as the schedule says ("AND").
+    ALL_OF = "all_of", "Every period must pass"
+
+
 def rule_fact(trigger: str, years: int) -> str:
     """What a rule keeps an image for, in words: "patient turns 25"."""
+    period = f"{years} year" if years == 1 else f"{years} years"
     return {
-        RetentionTrigger.LAST_SERVICE: f"{years} years after the last service",
+        RetentionTrigger.LAST_SERVICE: f"{period} after the last service",
         RetentionTrigger.AGE: f"patient turns {years}",
-        RetentionTrigger.DEATH: f"{years} years after death",
-        RetentionTrigger.CAPTURE: f"{years} years after the photo was taken",
+        RetentionTrigger.DEATH: f"{period} after death",
+        RetentionTrigger.CAPTURE: f"{period} after the photo was taken",
     }.get(RetentionTrigger(trigger), "kept indefinitely")
 
 
@@ -58,6 +66,23 @@ class RetentionRule(models.Model):
     years = models.PositiveSmallIntegerField(
         default=0, help_text="The period, or the age for an age trigger."
     )
+    second_trigger = models.CharField(
+        max_length=12, choices=RetentionTrigger.choices, blank=True
+    )
+    second_years = models.PositiveSmallIntegerField(default=0)
+    combine = models.CharField(
+        max_length=8, choices=Combine.choices, default=Combine.LATER_OF
+    )
+    record_class = models.CharField(
+        max_length=13, choices=RecordClass.choices, blank=True, help_text="Blank: all."
+    )
+    sample_one_in = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Permanent for 1 in N images only (chosen by public id), e.g. NT 100.",
+    )
+    instrument = models.CharField(max_length=300, blank=True)
+    class_ref = models.CharField("class reference", max_length=60, blank=True)
     citation = models.CharField(max_length=300)
     needs_verification = models.BooleanField(
         default=True, help_text="Verify against the authorised text, then clear this."
@@ -371,3 +396,88 @@ class DisposalRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermanentRecordError("The disposal register cannot be deleted.")
+
+
+class RuleVerification(models.Model):
+    """A records manager read a rule against the authorised text: who, when, which text."""
+
+    rule = models.ForeignKey(
+        RetentionRule, on_delete=models.PROTECT, related_name="verifications"
+    )
+    rule_version = models.PositiveIntegerField()
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(auto_now_add=True)
+    source_title = models.CharField(max_length=300)
+    source_version = models.CharField(max_length=100)
+    clause = models.CharField(max_length=100)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-verified_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_title="")
+                & ~Q(source_version="")
+                & ~Q(clause="")
+                & ~Q(reason=""),
+                name="verification_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} verified against {self.source_title} {self.clause}"
+
+
+class FreezeScope(models.TextChoices):
+    CHILDREN = "children_at_service", "Patients who were children at any service"
+    RECORD_CLASS = "record_class", "Images of one record class"
+    ALL = "all", "Every image"
+
+
+class DisposalFreeze(models.Model):
+    """An authority's order not to destroy some records; off until switched on."""
+
+    Scope = FreezeScope
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=300)
+    issuing_body = models.CharField(max_length=300)
+    issued = models.CharField(max_length=10, help_text="ISO date, or year(-month).")
+    jurisdiction = models.CharField(
+        max_length=3,
+        choices=Jurisdiction.choices,
+        blank=True,
+        help_text="Blank: every jurisdiction.",
+    )
+    scope = models.CharField(max_length=20, choices=FreezeScope.choices)
+    record_class = models.CharField(
+        max_length=13, choices=RecordClass.choices, blank=True
+    )
+    min_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=500)
+    is_active = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "issued"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=FreezeScope.values), name="freeze_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope="record_class") | ~Q(record_class=""),
+                name="freeze_class_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,14 +7,17 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.permissions import may_approve_disposal
 from audit.services import Action, record_event
 from common.queue import enqueue
+from retention.compute import UNVERIFIED
 from retention.exceptions import RetentionRefused
 from retention.models import DisposalBatch, DisposalItem, DisposalObjection
+from retention.verification import NOT_VERIFIED, unverified_q
 
 Status = DisposalBatch.Status
 
@@ -78,12 +81,19 @@ def approve_disposal(
     else:
         raise RetentionRefused("This batch is not awaiting approval.")
     locked.save()
+    # An approval never covers an image dated by a rule not yet verified: kept.
+    unchecked = DisposalItem.objects.filter(
+        Q(basis__endswith=UNVERIFIED) | unverified_q("image__"),
+        batch=locked,
+        outcome=DisposalItem.Outcome.PENDING,
+    )
+    kept = unchecked.update(outcome=DisposalItem.Outcome.KEPT, note=NOT_VERIFIED)
     record_event(
         actor=actor,
         action=Action.DISPOSAL_APPROVED,
         target=locked,
         request=request,
-        detail={"status": locked.status},
+        detail={"status": locked.status, "kept_unverified": kept},
     )
     return locked
 

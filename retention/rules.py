@@ -15,16 +15,23 @@ from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging.models import ClinicalImage
 from records.models import Facility
-from retention.compute import retention_expressions
+from retention.compute import facility_expressions
 from retention.models import RetentionRule, RetentionRuleVersion
 
 RULE_FIELDS = (
     "name",
     "jurisdiction",
     "sector",
+    "record_class",
     "applies_to",
     "trigger",
     "years",
+    "second_trigger",
+    "second_years",
+    "combine",
+    "sample_one_in",
+    "instrument",
+    "class_ref",
     "citation",
     "needs_verification",
     "is_active",
@@ -55,6 +62,10 @@ def save_retention_rule(
         current = RetentionRule.objects.select_for_update().get(pk=rule.pk)
         before = rule_content(current)
         rule.version = current.version + 1
+        dating = set(RULE_FIELDS) - {"name", "is_active", "needs_verification"}
+        if any(getattr(current, f) != getattr(rule, f) for f in dating):
+            # A changed figure has not been read against the authorised text.
+            rule.needs_verification = True
     rule.full_clean()
     rule.save()
     after = rule_content(rule)
@@ -89,7 +100,7 @@ def preview_rule_change(*, actor: User, rule: RetentionRule) -> WhatIf:
     rules: list[Any] = [*others, rule]
     totals = {"earlier": 0, "later": 0, "unchanged": 0}
     for facility in Facility.objects.all():
-        new, _ = retention_expressions(facility, rules)
+        new, _ = facility_expressions(facility, rules)
         images = ClinicalImage.objects.filter(
             patient__facility=facility, status=ClinicalImage.Status.ACTIVE
         ).annotate(new_until=new)

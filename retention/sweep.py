@@ -14,6 +14,7 @@ from imaging.models import ClinicalImage
 from retention.compute import recompute_retention
 from retention.facts import flag_filter
 from retention.models import DisposalBatch, DisposalItem
+from retention.verification import unverified_q
 
 OPEN_STATUSES = (
     DisposalBatch.Status.PROPOSED,
@@ -23,8 +24,7 @@ OPEN_STATUSES = (
 )
 
 
-def due_images(today: date) -> QuerySet[ClinicalImage]:
-    """Active images kept until before today, with no hold, no flag and no open batch."""
+def _past_due(today: date) -> QuerySet[ClinicalImage]:
     in_open_batch = DisposalItem.objects.filter(
         batch__status__in=OPEN_STATUSES, outcome=DisposalItem.Outcome.PENDING
     ).values("image_id")
@@ -38,10 +38,22 @@ def due_images(today: date) -> QuerySet[ClinicalImage]:
     )
 
 
+def due_images(today: date) -> QuerySet[ClinicalImage]:
+    """Active images kept until before today by a verified rule, unheld, unflagged."""
+    return _past_due(today).exclude(unverified_q())
+
+
+def due_but_unverified(today: date) -> QuerySet[ClinicalImage]:
+    """Images that would be due, but the rule dating them is not yet verified."""
+    return _past_due(today).filter(unverified_q())
+
+
 @dataclass(frozen=True)
 class SweepResult:
     due: int
     batch: DisposalBatch | None
+    # Past their date under a rule not yet verified: listed, never proposed.
+    unverified: int = 0
 
 
 def _insert_items(batch: DisposalBatch, due: QuerySet[ClinicalImage]) -> int:
@@ -78,17 +90,22 @@ def sweep_retention(
     if recompute:
         recompute_retention()
     due = due_images(today)
+    unverified = due_but_unverified(today).count()
     if dry_run or not due.exists():
         count = due.count()
         # A dry run sees today's dates but leaves the database exactly as it was.
         transaction.set_rollback(dry_run)
-        return SweepResult(due=count, batch=None)
+        return SweepResult(due=count, batch=None, unverified=unverified)
     batch = DisposalBatch.objects.create(due_on=today, proposed_by=actor)
     count = _insert_items(batch, due)
     record_event(
         actor=actor,
         action=Action.DISPOSAL_PROPOSED,
         target=batch,
-        detail={"items": count, "due_on": today.isoformat()},
+        detail={
+            "items": count,
+            "due_on": today.isoformat(),
+            "unverified": unverified,
+        },
     )
-    return SweepResult(due=count, batch=batch)
+    return SweepResult(due=count, batch=batch, unverified=unverified)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from retention import batch_views, views
+from retention import batch_views, law_views, views
 
 app_name = "retention"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +10,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/", views.rule_list, name="rules"),
     path("rules/new/", views.rule_edit, name="rule-new"),
     path("rules/<uuid:public_id>/", views.rule_edit, name="rule-edit"),
+    path("rules/<uuid:public_id>/verify/", law_views.rule_verify, name="rule-verify"),
+    path("preview/", law_views.preview, name="preview"),
+    path("freezes/", law_views.freeze_list, name="freezes"),
+    path(
+        "freezes/<uuid:public_id>/switch/",
+        law_views.freeze_switch,
+        name="freeze-switch",
+    ),
     path("propose/", views.propose, name="propose"),
     path("flags/", views.flag_list, name="flags"),
     path("flags/<uuid:public_id>/clear/", views.flag_clear, name="flag-clear"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm
@@ -19,7 +20,7 @@ from retention.facts import (
 from retention.forms import FlagForm, ReasonForm, RuleForm
 from retention.models import RetentionRule
 from retention.rules import preview_rule_change, save_retention_rule
-from retention.sweep import sweep_retention
+from retention.sweep import due_but_unverified, sweep_retention
 
 MANAGE = Perm.MANAGE_RETENTION
 
@@ -32,6 +33,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "due": selectors.due_by_year(),
         "kept": selectors.kept_indefinitely(),
         "batches": selectors.batches()[:5],
+        "unverified_rules": selectors.rules().filter(
+            is_active=True, needs_verification=True
+        ),
+        "awaiting_verification": due_but_unverified(timezone.localdate()),
     }
     return render(request, "retention/retention_dashboard.html", context)
 
@@ -80,6 +85,12 @@ def rule_edit(request: HttpRequest, public_id: str | None = None) -> HttpRespons
 def propose(request: HttpRequest) -> HttpResponse:
     """Run the sweep now; the proposer then cannot approve the batch."""
     result = sweep_retention(actor=request.user)  # type: ignore[arg-type]
+    if result.unverified:
+        messages.warning(
+            request,
+            f"{result.unverified} images are due, but the rule is not yet verified: "
+            "they are not proposed.",
+        )
     if result.batch is None:
         messages.info(request, "Nothing is due for disposal.")
         return redirect("retention:dashboard")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make run-stack: the distributed mode on one machine. gunicorn, a Celery worker and
-# Celery beat against the local PostgreSQL and Redis, in the foreground; Ctrl-C (or any
-# one of them exiting) stops all three. Keys are throwaway ones generated into the data
+# make run-stack: the distributed mode on one machine. gunicorn, a Celery worker, Celery
+# beat and the HL7 ADT listener (MLLP, CUSTODIAN_HL7_BIND) against the local PostgreSQL
+# and Redis, in the foreground; Ctrl-C (or any one of them exiting) stops them all. Keys are throwaway ones generated into the data
 # directory (CUSTODIAN_DATA_DIR, default var/stack/) for this machine only: a real
 # deployment takes them from a secrets manager.
 set -euo pipefail
@@ -99,6 +99,9 @@ pids+=($!)
 # Exactly one beat per deployment, or every scheduled task runs twice.
 "$VENV/bin/celery" -A config beat --loglevel INFO --schedule "$STACK_DIR/celerybeat-schedule" &
 pids+=($!)
+# The ADT feed from the PAS: point the integration engine at CUSTODIAN_HL7_BIND.
+"$PY" manage.py run_hl7_listener &
+pids+=($!)
 
-echo "Custodian stack on http://$BIND (database $DATABASE_URL, broker $CELERY_BROKER_URL, hosts ${ALLOWED_HOSTS:-default}). Ctrl-C stops it."
+echo "Custodian stack on http://$BIND, ADT feed on ${CUSTODIAN_HL7_BIND:-127.0.0.1:2575} (database $DATABASE_URL, broker $CELERY_BROKER_URL, hosts ${ALLOWED_HOSTS:-default}). Ctrl-C stops it."
 wait -n "${pids[@]}"

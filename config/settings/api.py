@@ -30,4 +30,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" (and retention two triggers): one name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "HardCopyStatusEnum": "hardcopy.models.HardCopyStatus",
+        "PacsSendStatusEnum": "interop.models.pacs.PacsSendStatus",
+        "RetentionTriggerEnum": "retention.models.RetentionTrigger",
+    },
 }

@@ -29,3 +29,6 @@ CUSTODIAN_DISPOSAL_WAIT_DAYS = env.int("CUSTODIAN_DISPOSAL_WAIT_DAYS", default=7
 # Uploads are streamed to a temporary file above this size rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The HL7 ADT feed: where the listener binds, how long its journal keeps messages.
+CUSTODIAN_HL7_BIND = env.str("CUSTODIAN_HL7_BIND", default="127.0.0.1:2575")
+CUSTODIAN_HL7_JOURNAL_DAYS = env.int("CUSTODIAN_HL7_JOURNAL_DAYS", default=90)

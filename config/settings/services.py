@@ -136,4 +136,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "legal.tasks.delete_expired_exports",
         "schedule": crontab(minute=40),
     },
+    # The ADT journal holds personal information: kept CUSTODIAN_HL7_JOURNAL_DAYS only.
+    "feed-journal-purge-daily": {
+        "task": "interop.feed.tasks.purge_feed_journal",
+        "schedule": crontab(hour=2, minute=10),
+    },
 }

@@ -1,13 +1,21 @@
 """Finding a patient: only among the patients the caller may see."""
 
+from typing import Any
+
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import ListAPIView
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from accounts.acting import acting_user
+from audit.services import Action, record_event
 from imaging.serializers import PatientSerializer
-from records.models import Patient
-from records.selectors import patients_visible_to
+from records.models import Encounter, Patient, PatientIdentifier
+from records.selectors import patient_for, patients_visible_to
 
 SEARCH_LIMIT = 100
 
@@ -46,4 +54,65 @@ class PatientList(ListAPIView[Patient]):
 
     def get_queryset(self) -> QuerySet[Patient]:
         patients = patients_visible_to(self.request.user)
+        mrn = self.request.query_params.get("mrn", "").strip()[:SEARCH_LIMIT]
+        if mrn:
+            patients = patients_with_mrn(patients, mrn)
         return search_patients(patients, self.request.query_params.get("search", ""))
+
+
+def patients_with_mrn(patients: QuerySet[Patient], mrn: str) -> QuerySet[Patient]:
+    """An exact MRN; a merged patient's MRN finds the survivor (DESIGN §9)."""
+    survivors = Patient.objects.filter(mrn=mrn, merged_into__isnull=False).values(
+        "merged_into"
+    )
+    return patients.filter(Q(mrn=mrn, merged_into__isnull=True) | Q(pk__in=survivors))
+
+
+class IdentifierSerializer(serializers.ModelSerializer[PatientIdentifier]):
+    class Meta:
+        model = PatientIdentifier
+        fields = ["type", "system", "value"]
+
+
+class EncounterSerializer(serializers.ModelSerializer[Encounter]):
+    facility = serializers.CharField(source="ward.facility.code", read_only=True)
+    ward = serializers.CharField(source="ward.code", read_only=True)
+
+    class Meta:
+        model = Encounter
+        fields = ["visit_number", "facility", "ward", "started_at", "ended_at"]
+
+
+class PatientDetailSerializer(PatientSerializer):
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    encounters = EncounterSerializer(many=True, read_only=True)
+    merged_into = serializers.SerializerMethodField()
+
+    class Meta(PatientSerializer.Meta):
+        fields = [
+            *PatientSerializer.Meta.fields,
+            "identifiers",
+            "encounters",
+            "merged_into",
+        ]
+
+    def get_merged_into(self, patient: Patient) -> str | None:
+        survivor = patient.merged_into
+        return str(survivor.public_id) if survivor is not None else None
+
+
+@extend_schema(summary="A patient the caller may see, with identifiers and encounters")
+class PatientDetail(RetrieveAPIView[Patient]):
+    serializer_class = PatientDetailSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        patient = patient_for(request.user, kwargs["patient_id"])
+        with transaction.atomic():
+            record_event(
+                actor=acting_user(request),
+                action=Action.VIEW,
+                target=patient,
+                patient=patient,
+                request=request,
+            )
+        return Response(self.get_serializer(patient).data)

@@ -7,6 +7,11 @@ from imaging.api import images, patients
 image_patterns: list[URLPattern | URLResolver] = [
     path("patients/", patients.PatientList.as_view(), name="patients"),
     path(
+        "patients/<uuid:patient_id>/",
+        patients.PatientDetail.as_view(),
+        name="patient-detail",
+    ),
+    path(
         "patients/<uuid:patient_id>/images/",
         images.PatientImages.as_view(),
         name="patient-images",

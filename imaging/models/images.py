@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from records.models import Encounter, Patient
+from records.models import Encounter, Patient, RecordClass
 
 SHA256_REGEX = r"^[0-9a-f]{64}$"
 
@@ -171,6 +171,11 @@ class ClinicalImage(models.Model):
         max_length=20, choices=ImageSensitivity.choices, blank=True
     )
 
+    # Blank: the class of the encounter's ward (admitted without one); a records manager
+    # sets it when the image's record differs, e.g. an abuse examination.
+    record_class = models.CharField(
+        max_length=13, choices=RecordClass.choices, blank=True, db_default=""
+    )
     # Retention: computed from the rules; null means kept indefinitely (or not yet known).
     retain_until = models.DateField(null=True, blank=True)
     retention_basis = models.CharField(max_length=500, blank=True)
@@ -294,6 +299,28 @@ class ClinicalImage(models.Model):
             user = self.captured_by
             return (user.get_full_name() if user else "") or str(user)
         return self.captured_by_name
+
+    @property
+    def effective_record_class(self) -> str:
+        """Its own class, else its encounter's ward's, else the ward's of the encounter
+        open when it was taken, else admitted (as retention computes it in SQL)."""
+        if self.record_class:
+            return self.record_class
+        if self.encounter_id is not None and self.encounter is not None:
+            return self.encounter.ward.record_class
+        during = (
+            Encounter.objects.filter(
+                patient_id=self.patient_id, started_at__lte=self.captured_at
+            )
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=self.captured_at))
+            .order_by("-started_at")
+            .values_list("ward__record_class", flat=True)
+            .first()
+        )
+        return during or RecordClass.ADMITTED.value
+
+    def get_effective_record_class_display(self) -> str:
+        return str(RecordClass(self.effective_record_class).label)
 
 
 class DerivativeKind(models.TextChoices):

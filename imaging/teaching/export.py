@@ -14,7 +14,6 @@ Built in memory in the request: previews are small and the set is capped
 (CUSTODIAN_TEACHING_EXPORT_MAX_IMAGES), so there is no bundle to store, expire or shred.
 """
 
-import csv
 import hashlib
 import io
 import secrets
@@ -35,6 +34,7 @@ from django.utils import timezone
 from accounts.permissions import may_export_for_teaching
 from audit.models import AuditEvent
 from audit.services import Action, record_event
+from common.csvsafe import SafeDictWriter
 from imaging.bodysites import BY_CODE, LATERALITY_CODES
 from imaging.exceptions import ImagingError, InvalidField, PatientNotFound
 from imaging.models import ClinicalImage, Derivative
@@ -250,7 +250,7 @@ def _zip(
     zone: ZoneInfo,
 ) -> bytes:
     manifest = io.StringIO()
-    writer = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+    writer = SafeDictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
     writer.writeheader()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:

@@ -1,5 +1,15 @@
-"""The feed part's routes (included by config/urls.py)."""
+"""The feed part's routes (included by config/urls.py at /feed/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from interop.feed import views
+
+feed_patterns: list[URLPattern | URLResolver] = [
+    path("", views.journal, name="journal"),
+    path("<uuid:public_id>/", views.message_detail, name="message"),
+    path("<uuid:public_id>/retry/", views.message_retry, name="retry"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include((feed_patterns, "feed"))),
+]

@@ -1,5 +1,11 @@
-"""The pacs part's routes (included by config/urls.py)."""
+"""The pacs part's routes (included by config/urls.py under /api/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from interop.pacs import api
+
+app_name = "pacs-api"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("images/<uuid:image_id>/pacs-sends/", api.send_image, name="send-image"),
+    path("pacs-sends/<uuid:send_id>/", api.send_detail, name="detail"),
+]

@@ -4,7 +4,6 @@ Reads only the trail (audit imports no other app): the caller passes the patient
 id, or the public ids of the patients the reader may see, already worked out by records.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -16,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
+from common.csvsafe import SafeWriter
 
 COLUMNS = (
     "Sequence",
@@ -28,8 +28,6 @@ COLUMNS = (
     "IP address",
     "Browser",
 )
-# Spreadsheets run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -124,10 +122,6 @@ def rows(events: Iterable[AuditEvent], zone: tzinfo) -> Iterator[ReportRow]:
         )
 
 
-def _safe_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -135,7 +129,7 @@ class _Echo:
 
 def csv_lines(report_rows: Iterable[ReportRow]) -> Iterator[str]:
     """The report as CSV text, one line at a time (for a streaming response)."""
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     yield writer.writerow(COLUMNS)
     for row in report_rows:
-        yield writer.writerow([_safe_cell(cell) for cell in row.cells()])
+        yield writer.writerow(row.cells())

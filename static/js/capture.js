@@ -185,11 +185,13 @@
       }, function () { return null; });
   }
 
-  function addPhotos(files) {
+  // The camera input hands the photo straight to the page; a chosen file stays on the
+  // phone. The receipt says which, so nobody hunts for a copy that does not exist.
+  function addPhotos(files, source) {
     Array.prototype.forEach.call(files, function (file) {
       var row = $("photo-row").content.firstElementChild.cloneNode(true);
       var index = state.photos.length;
-      var photo = { file: file, key: newKey(), row: row, done: false };
+      var photo = { file: file, key: newKey(), row: row, done: false, source: source };
       row.querySelector(".photo-name").textContent = file.name + " · " +
         Math.round(file.size / 1024) + " KB";
       [["photo-when", "when"], ["photo-device", "device"]].forEach(function (pair) {
@@ -210,7 +212,7 @@
 
   ["take-photo", "choose-photo"].forEach(function (id) {
     $(id).addEventListener("change", function (event) {
-      addPhotos(event.target.files);
+      addPhotos(event.target.files, id === "take-photo" ? "camera" : "file");
       event.target.value = "";
     });
   });
@@ -237,7 +239,8 @@
   }
 
   function showReceipt(photo, receipt) {
-    fetch(url("receiptUrl", receipt.id) + "?partial=1", { credentials: "same-origin" })
+    var query = "?partial=1&source=" + encodeURIComponent(photo.source);
+    fetch(url("receiptUrl", receipt.id) + query, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         photo.row.querySelector(".photo-receipt").innerHTML = html;

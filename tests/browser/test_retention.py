@@ -1,5 +1,6 @@
 """A records manager changes a rule, sees its effect, and two managers dispose of a batch."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from records.models import Encounter, Facility, Ward
 from retention.compute import recompute_retention
 from retention.models import DisposalRecord, RetentionRule
 from retention.sweep import sweep_retention
+from retention.verification import verify_retention_rule
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import EncounterFactory, PatientFactory, capture
 
@@ -59,7 +61,8 @@ def test_a_rule_change_is_previewed_and_a_batch_is_approved_twice_and_carried_ou
     first = _manager_page(browser, live_server.url, "records.manager")
     first.goto(f"{live_server.url}/retention/rules/")
     first.get_by_role("link", name="NSW adult").click()
-    first.get_by_label("Years (or age)").fill("8")
+    # "Second years (or age)" is a field of its own; this is the first period.
+    first.get_by_label(re.compile(r"^Years \(or age\)")).fill("8")
     first.get_by_label("Reason for the change").fill("Local policy: one more year")
     first.get_by_role("button", name="Preview the effect").click()
     expect(first.get_by_role("status")).to_contain_text(
@@ -70,6 +73,18 @@ def test_a_rule_change_is_previewed_and_a_batch_is_approved_twice_and_carried_ou
     expect(first.get_by_text("Rule saved")).to_be_visible()
     image.refresh_from_db()
     assert "v2" in image.retention_basis
+    # A changed rule is unverified again: nothing is disposed under it until a records
+    # manager checks it against the authorised text.
+    assert sweep_retention(actor=None).batch is None
+    verify_retention_rule(
+        actor=records_manager,
+        rule=RetentionRule.objects.get(name="NSW adult"),
+        source_title="Health Records and Information Privacy Act 2002 (NSW)",
+        source_version="current",
+        clause="s 25",
+        reason="Read against the Act",
+    )
+    recompute_retention()
 
     batch = sweep_retention(actor=None).batch
     assert batch is not None

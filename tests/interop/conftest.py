@@ -1,6 +1,7 @@
 """Fixtures for the interop tests: a real PACS (Orthanc) and MLLP listeners.
 
-None of them needs the database: nothing here is marked django_db, and the project-wide
+None of them needs the database but the PACS tests' own (tests/interop/pacs_fixtures.py:
+a destination and a photo): nothing else here is marked django_db, and the project-wide
 autouse fixtures in tests/conftest.py only touch settings, the local-memory cache and
 Celery's config, none of which opens a connection.
 """
@@ -13,6 +14,11 @@ import pytest
 
 from interop.hl7 import MllpServer
 from tests.interop.mllp import running_listener
+from tests.interop.pacs_fixtures import (  # noqa: F401  (the PACS tests' fixtures)
+    destination,
+    forearm_photo,
+    jpeg_original,
+)
 
 if TYPE_CHECKING:
     from tests.orthanc import Orthanc

@@ -768,3 +768,67 @@ def _encode(data: Mapping[str, str]) -> str:
 
 def _form_type(row: Row) -> dict[str, str]:
     return {"content_type": "application/x-www-form-urlencoded"} if row.data else {}
+
+
+# The PACS API (interop.pacs): images no one may see here are 404 to everyone; the
+# access rule with real sends is tested in tests/interop/test_pacs_api.py.
+EXPECTED |= {
+    "pacs-api:send-image": (
+        Row(
+            everyone(404, anonymous=401),
+            kwarg="image_id",
+            method="POST",
+            data={"destination": "radiology"},
+        ),
+    ),
+    "pacs-api:detail": (Row(everyone(404, anonymous=401), kwarg="send_id"),),
+}
+
+
+# The second wave's integrations (interop) and retention law pages.
+EXPECTED |= {
+    # A patient's details (identifiers, encounters, merges): as the record, in the API.
+    "api:patient-detail": (Row(API_RECORD, target="patient", kwarg="patient_id"),),
+    # The ADT feed's journal holds personal information: records managers (their
+    # facilities) and administrators; message ids here are "no such message".
+    "feed:journal": (Row(only({"records_manager": 200, "administrator": 200})),),
+    "feed:message": (
+        Row(only({"records_manager": 404, "administrator": 404}), target="patient"),
+    ),
+    "feed:retry": (
+        Row(
+            only({"records_manager": 404, "administrator": 404}),
+            target="patient",
+            method="POST",
+        ),
+    ),
+    # Retention law: records managers only; ids here are rules or freezes.
+    "retention:preview": (Row(only({"records_manager": 200})),),
+    "retention:freezes": (Row(only({"records_manager": 200})),),
+    "retention:rule-verify": (
+        Row(only({"records_manager": 404}), target="patient", method="POST"),
+    ),
+    "retention:freeze-switch": (
+        Row(only({"records_manager": 404}), target="patient", method="POST"),
+    ),
+    "retention-api:rules": (
+        Row(only({"records_manager": 200}, others=403) | {"anonymous": 401}),
+    ),
+    "retention-api:preview": (
+        Row(only({"records_manager": 200}, others=403) | {"anonymous": 401}),
+    ),
+}
+# FHIR authenticates with a Bearer token only (no session): a signed-in browser is
+# anonymous to it, and every resource answers 401 (its access rule with tokens is
+# tested in tests/interop/test_fhir_*.py).
+EXPECTED |= {
+    f"fhir:{name}": (Row(everyone(401), kwarg=kwarg),)
+    for name, kwarg in (
+        ("metadata", ""),
+        ("patient-search", ""),
+        ("patient", "patient_id"),
+        ("media-search", ""),
+        ("media", "media_id"),
+        ("binary", "binary_id"),
+    )
+}

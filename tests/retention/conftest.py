@@ -1,16 +1,18 @@
 """Rules and people for retention tests: NSW private-sector presets, closed encounters."""
 
+import importlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
 from imaging.models import ClinicalImage
 from imaging.services.derivatives import make_derivatives
 from records.models import Encounter, Facility, Patient, Ward
 from retention.compute import recompute_retention
-from retention.models import RetentionRule, RetentionRuleVersion
+from retention.models import DisposalFreeze, RetentionRule, RetentionRuleVersion
 from tests.factories import EncounterFactory, PatientFactory, capture
 
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -24,7 +26,7 @@ def at(day: date, hour: int = 10) -> datetime:
 
 @pytest.fixture
 def nsw_rules(db: None) -> list[RetentionRule]:
-    """Only the two NSW private-sector rules, so each test knows what applies."""
+    """Only the two NSW private-sector rules (verified), so each test knows what applies."""
     RetentionRuleVersion.objects.all().delete()
     RetentionRule.objects.all().delete()
     adult = RetentionRule.objects.create(
@@ -33,6 +35,7 @@ def nsw_rules(db: None) -> list[RetentionRule]:
         trigger="last_service",
         years=7,
         citation="NSW HRIPA s25",
+        needs_verification=False,
     )
     child = RetentionRule.objects.create(
         name="NSW child",
@@ -41,6 +44,7 @@ def nsw_rules(db: None) -> list[RetentionRule]:
         trigger="age",
         years=25,
         citation="NSW HRIPA s25",
+        needs_verification=False,
     )
     return [adult, child]
 
@@ -90,3 +94,15 @@ def due_photo(
     assert wound_photo.retain_until is not None
     assert wound_photo.retain_until < DUE_DAY
     return wound_photo
+
+
+@pytest.fixture
+def schedule_presets(db: None) -> None:
+    """The schedules and freezes the migrations ship, as a fresh database has them.
+
+    A transactional test that ran earlier in the same worker flushes every table,
+    migration data included; the tests of the shipped law need it back.
+    """
+    if not DisposalFreeze.objects.exists():
+        presets = importlib.import_module("retention.migrations.0003_schedule_presets")
+        presets.load(django_apps, None)

@@ -6,7 +6,8 @@ from pathlib import Path
 from tests.config.processes import ENTRY, clean_env, run
 
 PROBE = (
-    ENTRY + "import json, django; django.setup(); from django.conf import settings as s; "
+    ENTRY
+    + "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'storage': s.STORAGES['default'], 'media_url': s.MEDIA_URL}))"
 )
 

@@ -70,8 +70,10 @@ from django.test import Client
 from django.utils import timezone
 from imaging.models import ClinicalImage
 from records.models import Encounter, Facility
+from retention.models import RetentionRule
 from retention.review import approve_disposal, start_disposal
 from retention.sweep import sweep_retention
+from retention.verification import verify_retention_rule
 
 patient = ClinicalImage.objects.order_by("pk").first().patient
 Facility.objects.filter(pk=patient.facility_id).update(sector="private")
@@ -81,6 +83,14 @@ Encounter.objects.filter(patient=patient, ended_at__isnull=True).update(
 later = timezone.now() + timedelta(days=366 * 30)
 first = User.objects.get(username="records.manager")
 second = User.objects.get(username="records.manager2")
+# Nothing is disposed of under an unchecked rule: the manager checks this schedule's.
+for rule in RetentionRule.objects.filter(
+    is_active=True, jurisdiction=patient.facility.jurisdiction, sector="private"
+):
+    verify_retention_rule(
+        actor=first, rule=rule, source_title="The private sector's Act",
+        source_version="current", clause="retention", reason="Checked for the test",
+    )
 with time_machine.travel(later):
     batch = sweep_retention(actor=None).batch
     approve_disposal(actor=first, batch=batch)

@@ -17,6 +17,7 @@ from legal.holds import place_legal_hold
 from records.models import Ward
 from retention.models import DisposalBatch, RetentionRule
 from retention.rules import save_retention_rule
+from retention.verification import verify_retention_rule
 from tests.retention.conftest import patient_seen, photo_of
 from vault import blobs
 
@@ -43,8 +44,9 @@ def three_photos_under_the_schedule(request: pytest.FixtureRequest) -> Retention
     nurse, ward = request.getfixturevalue("nurse"), request.getfixturevalue("ward")
     ward.facility.sector = "private"
     ward.facility.save()
-    save_retention_rule(
-        actor=request.getfixturevalue("records_manager"),
+    manager = request.getfixturevalue("records_manager")
+    rule = save_retention_rule(
+        actor=manager,
         rule=RetentionRule(
             name="NSW adult",
             jurisdiction="NSW",
@@ -54,6 +56,15 @@ def three_photos_under_the_schedule(request: pytest.FixtureRequest) -> Retention
             citation="NSW HRIPA s25",
         ),
         reason="The schedule this hospital follows",
+    )
+    # Nothing is disposed of under a rule until a records manager has checked it.
+    verify_retention_rule(
+        actor=manager,
+        rule=rule,
+        source_title="Health Records and Information Privacy Act 2002 (NSW)",
+        source_version="current",
+        clause="s 25",
+        reason="Read against the Act",
     )
     case = RetentionCase(
         due=_photo_discharged(nurse, ward, years_ago=10),

@@ -8,6 +8,7 @@ from django.db import transaction
 
 import demo.records as demo
 from demo.images import ensure_images
+from demo.retention import ensure_archive_images
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             users = demo.ensure_users(wards)
             patients = demo.ensure_patients(wards)
         images = ensure_images(patients, users)
+        images += ensure_archive_images(patients, users["records.manager"])
         self.stdout.write(
             f"Demo data ready: {len(wards)} wards, {len(patients)} patients, {images} images."
         )
