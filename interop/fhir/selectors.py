@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from imaging.models import ClinicalImage
 from imaging.selectors import AnyUser, image_for, images_visible_to
 from interop.fhir.errors import InvalidSearch
-from records.models import Patient
+from records.models import IdentifierType, Patient, PatientIdentifier
 from records.selectors import patients_visible_to
 
 MRN_SYSTEM_PREFIX = "urn:custodian:mrn:"
@@ -27,13 +27,18 @@ def mrn_system(patient: Patient) -> str:
 
 
 def ihi_of(patient: Patient) -> str:
-    """The patient's IHI, once records keeps one (until then, none)."""
-    return str(getattr(patient, "ihi", "") or "")
+    """The patient's IHI, as the PAS sent it (PID-3 type NI), or "" when none is known."""
+    ihi = (
+        PatientIdentifier.objects.filter(patient=patient, type=IdentifierType.IHI)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return ihi or ""
 
 
 def _ihi_rule(value: str) -> Q:
-    fields = {field.name for field in Patient._meta.get_fields()}
-    return Q(ihi=value) if "ihi" in fields else Q(pk__in=[])
+    holders = PatientIdentifier.objects.filter(type=IdentifierType.IHI, value=value)
+    return Q(pk__in=holders.values("patient_id"))
 
 
 def patients_by_identifier(user: AnyUser, token: str) -> QuerySet[Patient]:

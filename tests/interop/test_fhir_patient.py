@@ -9,12 +9,16 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
-from records.models import Patient
+from records.models import IdentifierType, Patient, PatientIdentifier
 from tests.factories import FacilityFactory, PatientFactory
 from tests.interop.fhir_support import FhirClient, fhir_client, outcome, valid_r4
 
 pytestmark = pytest.mark.django_db
 MRN_SYSTEM = "urn:custodian:mrn:RHH"
+IHI_SYSTEM = "http://ns.electronichealth.net.au/id/hi/ihi/1.0"
+# Valid IHIs (16 digits from 800360, Luhn check digit), as the ADT feed stores them.
+IHI = "8003608166690503"
+OTHER_IHI = "8003608833357361"
 
 
 def test_a_nurse_reads_her_patient_with_the_mrn_as_identifier(
@@ -171,3 +175,51 @@ def test_a_deceased_patient_says_so_with_the_date(
         resource["deceasedDateTime"]
         == (timezone.localdate() - timedelta(days=1)).isoformat()
     )
+
+
+def _ihi(patient: Patient, value: str) -> None:
+    PatientIdentifier.objects.create(
+        patient=patient, type=IdentifierType.IHI, system="AUSHIC", value=value
+    )
+
+
+def test_search_by_ihi_finds_the_patient_and_shows_the_ihi(
+    nurse: User, patient: Patient, other_patient: Patient
+) -> None:
+    _ihi(patient, IHI)
+    _ihi(PatientFactory(facility=patient.facility), OTHER_IHI)
+    client = fhir_client(nurse)
+
+    for identifier in (f"{IHI_SYSTEM}|{IHI}", IHI):
+        response = client.get("/fhir/Patient", {"identifier": identifier})
+        assert response.status_code == 200
+        bundle = valid_r4(response.json())
+        assert bundle["total"] == 1
+        resource = bundle["entry"][0]["resource"]
+        assert resource["id"] == str(patient.public_id)
+        ihi = [i for i in resource["identifier"] if i["system"] == IHI_SYSTEM]
+        assert [(i["value"], i["type"]["coding"][0]["code"]) for i in ihi] == [
+            (IHI, "NI")
+        ]
+    read = valid_r4(client.get(f"/fhir/Patient/{patient.public_id}").json())
+    assert {"system": IHI_SYSTEM, "value": IHI} in [
+        {"system": i["system"], "value": i["value"]} for i in read["identifier"]
+    ]
+
+
+def test_an_ihi_outside_the_callers_wards_or_under_another_system_finds_no_one(
+    nurse: User, outsider: User, patient: Patient
+) -> None:
+    _ihi(patient, IHI)
+    as_nurse, as_outsider = fhir_client(nurse), fhir_client(outsider)
+    searches = [
+        (as_outsider, f"{IHI_SYSTEM}|{IHI}"),
+        (as_nurse, f"{MRN_SYSTEM}|{IHI}"),
+        (as_nurse, f"{IHI_SYSTEM}|{OTHER_IHI}"),
+        (as_nurse, f"{IHI_SYSTEM}|{patient.mrn}"),
+    ]
+    for client, identifier in searches:
+        response = client.get("/fhir/Patient", {"identifier": identifier})
+        bundle = valid_r4(response.json())
+        assert bundle["total"] == 0
+        assert "entry" not in bundle
