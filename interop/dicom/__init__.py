@@ -11,7 +11,7 @@ PhotoForPacs and calls::
 
 `send` and `stow` raise AssociationRefused or SendFailed (both PacsError, with `reason`
 and `transient`): a task retries a transient failure (no connection, busy PACS, out of
-resources) and marks the send failed otherwise (refused AE title, rejected object).
+resources, a refused association) and marks the send failed otherwise (a rejected object).
 
 What the object is: SOP class 1.2.840.10008.5.1.4.1.1.77.1.4, Modality XC, PatientID the
 MRN and IssuerOfPatientID the facility code, SNOMED CT body site (scheme SCT) in

@@ -9,7 +9,8 @@ class PacsError(Exception):
     """A send that did not end with the PACS holding the instance.
 
     `transient` tells a retrying task whether trying again later can help: a busy or
-    unreachable PACS can recover, a refused AE title or a rejected object will not.
+    unreachable PACS can recover, and a refused association can be fixed (the AE titles
+    corrected on either side); an object the PACS rejects will not change.
     """
 
     def __init__(self, reason: str, *, transient: bool) -> None:

@@ -15,7 +15,6 @@ from interop.dicom.exceptions import AssociationRefused, SendFailed
 SUCCESS = 0x0000
 # PS3.4 B.2.3: warnings mean the PACS kept the instance (perhaps coerced).
 _WARNINGS = frozenset({0x0001, 0xB000, 0xB006, 0xB007})
-_REJECTED_TRANSIENT = 2
 _OUT_OF_RESOURCES = 0xA700
 _HIGH_BYTE = 0xFF00
 
@@ -81,10 +80,13 @@ def _application_entity(ds: Dataset, calling_ae: str, timeout: float) -> AE:
 def _not_established(assoc: Association, peer: str, connected: bool) -> Exception:
     answer: Any = assoc.acceptor.primitive
     if assoc.is_rejected and answer is not None:
+        # Even a permanent rejection (an AE title the PACS does not know) is tried again:
+        # the fix is a change of configuration, the destination's here or the PACS's
+        # list of callers there, and each retry reads the destination afresh.
         return AssociationRefused(
             f"{peer} refused the association: {answer.reason_str} "
             f"({answer.result_str}, {answer.source_str}).",
-            transient=answer.result == _REJECTED_TRANSIENT,
+            transient=True,
         )
     if not connected:
         return SendFailed(f"No connection to {peer}.", transient=True)

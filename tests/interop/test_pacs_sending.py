@@ -89,7 +89,7 @@ def test_a_resend_replaces_the_instance_and_keeps_one_send(
     assert only_instance(pacs)["SOPInstanceUID"] == first.sop_instance_uid
 
 
-def test_a_wrong_called_ae_fails_visibly_with_the_reason_and_no_retry(
+def test_without_a_worker_a_wrong_called_ae_fails_at_once_with_the_reason(
     nurse: User,
     forearm_photo: ClinicalImage,
     destination: PacsDestination,
@@ -100,7 +100,7 @@ def test_a_wrong_called_ae_fails_visibly_with_the_reason_and_no_retry(
     destination.save()
     send = _send(nurse, forearm_photo, destination, django_capture_on_commit_callbacks)
     assert send.status == "failed"
-    assert send.attempts == 1  # a refused AE title will not be accepted later
+    assert send.attempts == 1  # inline: one attempt (a worker retries: tests/workers)
     assert ASSOCIATION_REFUSED.search(send.last_error)
     assert send.sop_instance_uid == ""
     assert pacs.instances() == []
