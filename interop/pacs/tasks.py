@@ -31,7 +31,7 @@ def retry_countdown(retries: int) -> float:
     restarting) do not all come back at once, and none comes back sooner than half.
     """
     first = float(getattr(settings, "CUSTODIAN_PACS_RETRY_SECONDS", RETRY_SECONDS))
-    delay = min(RETRY_SECONDS_MAX, first * 2**retries)
+    delay = min(RETRY_SECONDS_MAX, first * 2.0**retries)
     return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - not a secret
 
 
