@@ -1,5 +1,6 @@
 """Celery adapters of the pacs part: take ids, call the service, safe to run twice."""
 
+import logging
 import random
 from typing import Any
 
@@ -10,6 +11,8 @@ from interop.pacs import delivery
 from interop.pacs.exceptions import RetryLater
 
 __all__ = ["retry_countdown", "send_to_pacs"]
+
+logger = logging.getLogger(__name__)
 
 # About 30 s, 1 min, 2 min ... capped at an hour: a PACS down for maintenance for a few
 # hours is still caught up; after the last try the send is marked failed, with why.
@@ -44,7 +47,15 @@ def send_to_pacs(self: Any, send_id: int) -> None:
     try:
         delivery.deliver_send(send_id=send_id, final=final)
     except RetryLater as exc:
-        countdown = (
-            0.0 if self.request.is_eager else retry_countdown(self.request.retries)
+        retries = self.request.retries
+        countdown = 0.0 if self.request.is_eager else retry_countdown(retries)
+        # The operator's view of the backoff (the send's row keeps the reason).
+        logger.warning(
+            "PACS send %s: %s Retry %d of %d in %.2f s.",
+            send_id,
+            exc,
+            retries + 1,
+            max_retries(),
+            countdown,
         )
         raise self.retry(exc=exc, countdown=countdown) from exc

@@ -34,3 +34,9 @@ if sweep_seconds := env.float("TEST_RETENTION_SWEEP_SECONDS", default=0):
             "schedule": sweep_seconds,
         },
     }
+
+# PACS retries a second apart, and two of them, so a test sees the backoff and the final
+# failure in seconds rather than the production schedule's hours.
+if pacs_retry_seconds := env.float("TEST_PACS_RETRY_SECONDS", default=0):
+    CUSTODIAN_PACS_RETRY_SECONDS = pacs_retry_seconds
+    CUSTODIAN_PACS_MAX_RETRIES = env.int("TEST_PACS_MAX_RETRIES", default=2)
