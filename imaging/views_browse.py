@@ -30,7 +30,12 @@ from imaging.services.access import (
 )
 from imaging.services.viewing import view_gallery, view_image
 from records.permissions import may_see_access_history
-from records.selectors import live_break_glass, patient_for, seen_through_break_glass
+from records.selectors import (
+    encounter_history,
+    live_break_glass,
+    patient_for,
+    seen_through_break_glass,
+)
 from vault.responses import protected_bytes, protected_stream
 
 
@@ -153,6 +158,7 @@ def patient_gallery(request: HttpRequest, public_id: str) -> HttpResponse:
         "form": form,
         "page": page,
         "filter_query": query.urlencode(),
+        "encounters": encounter_history(patient),
         "break_glass": live_break_glass(request.user, patient)
         if through_glass
         else None,

@@ -15,12 +15,13 @@ Every clause is an `IN (subquery)` on an indexed column, never a join: a join th
 encounters would repeat patients and need DISTINCT over large tables.
 """
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -185,3 +186,50 @@ def current_encounters_on_wards_of(user: AnyUser) -> QuerySet[Encounter]:
         .select_related("patient", "ward__facility")
         .order_by("ward__name", "patient__family_name", "patient__given_names")
     )
+
+
+@dataclass(frozen=True)
+class WardPeriod:
+    """A ward the patient was on during an encounter; ended_at None while still there."""
+
+    ward: Ward
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EncounterHistory:
+    encounter: Encounter
+    wards: list[WardPeriod]
+
+
+def encounter_history(patient: Patient) -> list[EncounterHistory]:
+    """The patient's encounters, newest first, each with its wards in the order stayed.
+
+    The wards left on transfers (WardStay) come first, then the encounter's own ward
+    from the last transfer (or the admission) to the discharge. The caller has resolved
+    the patient through the access rule.
+    """
+    encounters = (
+        Encounter.objects.filter(patient=patient)
+        .select_related("ward")
+        .prefetch_related(
+            Prefetch(
+                "ward_stays",
+                queryset=WardStay.objects.select_related("ward").order_by("started_at"),
+            )
+        )
+        .order_by("-started_at", "-pk")
+    )
+    history = []
+    for encounter in encounters:
+        left = [
+            WardPeriod(stay.ward, stay.started_at, stay.ended_at)
+            for stay in encounter.ward_stays.all()
+        ]
+        since = left[-1].ended_at if left else encounter.started_at
+        current = WardPeriod(
+            encounter.ward, since or encounter.started_at, encounter.ended_at
+        )
+        history.append(EncounterHistory(encounter, [*left, current]))
+    return history
