@@ -54,6 +54,10 @@ def batch_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "items": items[:SHOWN],
         "objections": batch.objections.select_related("raised_by"),
         "records": batch.records.all(),
+        # Hide what would only error: neither the proposer nor the first approver
+        # may approve (the four-eyes rule).
+        "may_approve": request.user.pk
+        not in (batch.proposed_by_id, batch.first_approved_by_id),
     }
     return render(request, "retention/disposalbatch_detail.html", context)
 

@@ -5,8 +5,26 @@ from typing import Any
 from django import forms
 
 from records.models import Jurisdiction, RecordClass, Sector
-from retention.models import Combine, MedicoLegalFlag, RetentionRule
+from retention.models import (
+    Combine,
+    MedicoLegalFlag,
+    RetentionRule,
+    RetentionTrigger,
+)
 from retention.rules import RULE_FIELDS
+
+INDEFINITE = RetentionTrigger.INDEFINITE.value
+# No Australian schedule keeps a record longer than a lifetime; a longer figure is a typo.
+MAX_YEARS = 150
+
+
+def _period(value: object) -> int:
+    years = int(str(value or 0))
+    if years > MAX_YEARS:
+        raise forms.ValidationError(
+            f'At most {MAX_YEARS} years: for longer, choose "Kept indefinitely".'
+        )
+    return years
 
 
 class RuleForm(forms.ModelForm[RetentionRule]):
@@ -25,8 +43,21 @@ class RuleForm(forms.ModelForm[RetentionRule]):
         self.fields["combine"].required = False
         self.fields["second_years"].required = False
 
+    def clean_years(self) -> int:
+        return _period(self.cleaned_data.get("years"))
+
     def clean_second_years(self) -> int:
-        return int(self.cleaned_data.get("second_years") or 0)
+        return _period(self.cleaned_data.get("second_years"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Said here in words, before the model's constraint would name itself.
+        if data.get("trigger") not in (None, INDEFINITE) and data.get("years") == 0:
+            self.add_error(
+                "years",
+                'Give a period of at least 1 year, or choose "Kept indefinitely".',
+            )
+        return data
 
     def clean_combine(self) -> str:
         return str(self.cleaned_data.get("combine") or Combine.LATER_OF)

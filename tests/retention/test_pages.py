@@ -113,3 +113,19 @@ def test_the_sweep_command_dry_run_reports_and_proposes_nothing(
         call_command("sweep_retention", "--dry-run", stdout=out)
     assert "1 images are due" in out.getvalue()
     assert not DisposalBatch.objects.exists()
+
+
+def test_the_first_approver_is_told_who_may_approve_and_sees_no_approve_button(
+    records_manager: User, records_manager2: User, due_photo: ClinicalImage
+) -> None:
+    with time_machine.travel(DUE_DAY):
+        batch = sweep_retention(actor=None).batch
+        assert batch is not None
+        approve_disposal(actor=records_manager, batch=batch)
+        own = _client(records_manager).get(f"/retention/batches/{batch.public_id}/")
+        other = _client(records_manager2).get(f"/retention/batches/{batch.public_id}/")
+    page = own.content.decode()
+    assert "Who may approve: a records manager other than" in page
+    assert f"{records_manager}, who approved it first" in page
+    assert "Approve disposal</button>" not in page
+    assert "Approve disposal</button>" in other.content.decode()
