@@ -53,12 +53,14 @@ class State:
         self.refresh: dict[str, str] = {}
         self.forge: dict[str, Any] = {}
         self.issue_refresh_tokens = True
+        # Seconds added to the provider's clock, to keep step with a test's time travel.
+        self.clock_offset = 0
         self.log: dict[str, list[Any]] = {"end_session": [], "authorize": []}
 
     def id_token(self, issuer: str, username: str, nonce: str) -> str:
         from joserfc import jwt
 
-        now = int(time.time())
+        now = int(time.time()) + self.clock_offset
         claims = {
             "iss": issuer,
             "aud": self.client_id,
@@ -306,6 +308,8 @@ class Handler(BaseHTTPRequestHandler):
             self.state.keys = [RSAKey.generate_key(2048, parameters={"kid": kid})]
         elif action == "forge":
             self.state.forge = dict(form)
+        elif action == "clock":
+            self.state.clock_offset = int(form["offset"])
         elif action == "refresh_tokens":
             self.state.issue_refresh_tokens = bool(form["on"])
         else:

@@ -32,6 +32,16 @@ class Browser:
         assert location.startswith(f"{self.provider.issuer}/authorize?")
         return location
 
+    def start_from(self, answer: Any) -> str:
+        """Custodian sent the browser to start a sign-in: where it goes at the provider."""
+        assert answer.status_code == 302, answer.status_code
+        assert urlsplit(answer["Location"]).path == "/oidc/authenticate/"
+        step = self.client.get(answer["Location"])
+        assert step.status_code == 302, step.status_code
+        location: str = step["Location"]
+        assert location.startswith(f"{self.provider.issuer}/authorize?")
+        return location
+
     def sign_in_at_provider(self, authorize_url: str, username: str) -> str:
         """Type the username into the provider's form: the callback URL it answers."""
         form = self.at_provider.get(authorize_url, timeout=10)
