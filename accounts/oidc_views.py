@@ -6,7 +6,7 @@ provider says so and points to the break-glass sign-in (503); neither is ever a 
 
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
@@ -237,6 +237,19 @@ class ProviderSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._check(request)
+        if is_configured():
+            # Signing out posts a form that ends at the provider (RP-initiated logout);
+            # CSP's form-action covers the redirect too, so the provider is allowed.
+            origin = "{0.scheme}://{0.netloc}".format(
+                urlsplit(settings.CUSTODIAN_OIDC_ISSUER)
+            )
+            update: dict[str, Any] = getattr(response, "_csp_update", None) or {}
+            update["form-action"] = [*update.get("form-action", []), origin]
+            response._csp_update = update  # type: ignore[attr-defined]
+        return response
+
+    def _check(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
         if (
