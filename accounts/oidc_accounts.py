@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.checks import CheckMessage, Error
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -27,6 +28,8 @@ METHOD = "oidc"
 RENEW_AT = "custodian_oidc_renew_at"
 REFRESH_TOKEN = "custodian_oidc_refresh_token"  # noqa: S105 - a session key
 PROVIDER_MFA = "custodian_oidc_mfa"
+# When a re-authentication at the provider (prompt=login, max_age=0) was asked for.
+REAUTH_ASKED_AT = "custodian_oidc_reauth_asked_at"
 
 # The role names of CUSTODIAN_OIDC_ROLE_MAP (DESIGN.md §9).
 ROLE_NAMES: dict[str, Role] = {
@@ -53,6 +56,8 @@ class SignedIn:
     user: User
     unknown_codes: list[str] = field(default_factory=list)
     has_provider_mfa: bool = False
+    # When the person last proved who they are to the provider (the auth_time claim).
+    authenticated_at: float = 0.0
 
 
 def _values(claim: Any) -> list[str]:
@@ -224,7 +229,16 @@ def sign_in_from_claims(*, claims: Mapping[str, Any], issuer: str) -> SignedIn:
             "provider_mfa": has_provider_mfa,
         },
     )
-    return SignedIn(user=user, unknown_codes=unknown, has_provider_mfa=has_provider_mfa)
+    try:
+        authenticated_at = float(claims.get("auth_time") or 0)
+    except (TypeError, ValueError):
+        authenticated_at = 0.0
+    return SignedIn(
+        user=user,
+        unknown_codes=unknown,
+        has_provider_mfa=has_provider_mfa,
+        authenticated_at=authenticated_at,
+    )
 
 
 @transaction.atomic
@@ -263,3 +277,25 @@ def end_provider_session(
         reason=reason,
         detail={**source_of(issuer, subject), "account_disabled": disable},
     )
+
+
+def check_provider_settings(**kwargs: Any) -> list[CheckMessage]:
+    """A role map naming no real role would refuse everyone, silently, at sign-in."""
+    problems: list[CheckMessage] = []
+    wrong = sorted(set(settings.CUSTODIAN_OIDC_ROLE_MAP.values()) - set(ROLE_NAMES))
+    if wrong:
+        problems.append(
+            Error(
+                f"CUSTODIAN_OIDC_ROLE_MAP names unknown roles: {', '.join(wrong)}.",
+                hint=f"Use {', '.join(ROLE_NAMES)}.",
+                id="custodian.E020",
+            )
+        )
+    if settings.CUSTODIAN_OIDC_ISSUER and not settings.CUSTODIAN_OIDC_CLIENT_ID:
+        problems.append(
+            Error(
+                "CUSTODIAN_OIDC_ISSUER is set but CUSTODIAN_OIDC_CLIENT_ID is not.",
+                id="custodian.E021",
+            )
+        )
+    return problems

@@ -33,12 +33,14 @@ from accounts.oidc import (
 )
 from accounts.oidc_accounts import (
     PROVIDER_MFA,
+    REAUTH_ASKED_AT,
     REFRESH_TOKEN,
     RENEW_AT,
     SignInRefused,
     end_provider_session,
     record_refusal,
 )
+from accounts.reauth import mark_recently_authenticated
 
 ID_TOKEN = "oidc_id_token"  # noqa: S105 - the library's session key
 # When the provider is unreachable during a session check, ask again after this long.
@@ -89,7 +91,13 @@ class AuthenticateView(OIDCAuthenticationRequestView):  # type: ignore[misc]
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
         # A session check asks the provider not to show anything (OIDC Core §3.1.2.1).
-        return {"prompt": "none"} if request.GET.get("prompt") == "none" else {}
+        if request.GET.get("prompt") == "none":
+            return {"prompt": "none"}
+        if request.GET.get("reauth") == "1" and request.user.is_authenticated:
+            # Before a grave act: the provider must ask for the credentials again.
+            request.session[REAUTH_ASKED_AT] = time.time()
+            return {"prompt": "login", "max_age": "0"}
+        return {}
 
 
 class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
@@ -163,8 +171,12 @@ class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         session = self.request.session
         session[RENEW_AT] = time.time() + settings.CUSTODIAN_OIDC_RENEW_MINUTES * 60
         signed_in = getattr(self.request, "custodian_signed_in", None)
+        asked_at = session.pop(REAUTH_ASKED_AT, None)
         if signed_in is not None:
             session[PROVIDER_MFA] = signed_in.has_provider_mfa
+            if asked_at and signed_in.authenticated_at >= float(asked_at) - 5:
+                # The provider asked for the credentials again just now (auth_time).
+                mark_recently_authenticated(self.request)
             if signed_in.unknown_codes:
                 messages.warning(
                     self.request,

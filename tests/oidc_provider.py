@@ -47,6 +47,8 @@ class State:
     def reset(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}
         self.enabled: dict[str, bool] = {}
+        # When each account last typed its credentials (the auth_time claim).
+        self.auth_times: dict[str, int] = {}
         self.sessions: dict[str, str] = {}
         self.codes: dict[str, dict[str, Any]] = {}
         self.access: dict[str, str] = {}
@@ -66,7 +68,7 @@ class State:
             "aud": self.client_id,
             "iat": now,
             "exp": now + 300,
-            "auth_time": now,
+            "auth_time": self.auth_times.get(username, now),
             **({"nonce": nonce} if nonce else {}),
             **self.users[username],
         }
@@ -165,6 +167,9 @@ class Handler(BaseHTTPRequestHandler):
                     return
                 cookie = secrets.token_urlsafe(16)
                 self.state.sessions[cookie] = username
+                self.state.auth_times[username] = (
+                    int(time.time()) + self.state.clock_offset
+                )
                 self._authorize(form, username, cookie=cookie)
             elif url.path == "/token":
                 self._token(form)
@@ -206,6 +211,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": "invalid_request", "detail": "PKCE S256"})
             return
         back = {"state": query.get("state", "")}
+        if query.get("prompt") == "login" and not cookie:
+            # Asked to check the credentials again, whatever the session says.
+            self._send(200, self._login_form(query), kind="text/html")
+            return
         if username is None or not self.state.enabled.get(username, False):
             if query.get("prompt") == "none":
                 back["error"] = "login_required"

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -91,7 +93,12 @@ def test_an_account_an_administrator_disabled_stays_disabled(
     oidc.add_user("amy.nurse", roles=["nurse"])
     browser.sign_in("amy.nurse")
     browser.client.post("/accounts/logout/")
+    token = Token.objects.create(user=User.objects.get(username="amy.nurse"))
     User.objects.filter(username="amy.nurse").update(is_active=False)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # A deactivated user's API token stops working at once.
+    assert api.get("/api/patients/").status_code == 401
     before = AuditEvent.objects.count()
 
     answer = Browser(Client(), oidc).sign_in("amy.nurse")
@@ -205,3 +212,33 @@ def test_a_local_account_with_the_same_name_is_not_taken_over(
     assert identity.user.username.startswith("amy.nurse.")
     assert local.has_usable_password()
     assert list(local.groups.values_list("name", flat=True)) == [Role.ADMINISTRATOR]
+
+
+def test_a_role_map_with_a_typo_stops_the_checks(settings: object) -> None:
+    settings.CUSTODIAN_OIDC_ROLE_MAP = {"nurse": "ward-staff"}  # type: ignore[attr-defined]
+
+    with pytest.raises(SystemCheckError, match=r"custodian\.E020.*ward-staff"):
+        call_command("check")
+
+
+def test_a_grave_act_asks_the_provider_for_the_credentials_again(
+    browser: Browser, oidc: Provider
+) -> None:
+    oidc.add_user("rita.records", roles=["records"])
+    browser.sign_in("rita.records")
+    assert browser.client.get("/accounts/security/").status_code == 200
+
+    oidc.control("clock", offset=6 * 60)
+    with _later(6):
+        stale = browser.client.get("/accounts/security/")
+        assert urlsplit(stale["Location"]).path == "/accounts/reauth/"
+        authorize_url = browser.start_from(browser.client.get(stale["Location"]))
+        asked = parse_qs(urlsplit(authorize_url).query)
+        assert asked["prompt"] == ["login"]
+        assert asked["max_age"] == ["0"]
+        # The provider shows its form although its own session is still open.
+        back = browser.come_back(
+            browser.sign_in_at_provider(authorize_url, "rita.records")
+        )
+        assert back["Location"] == "/accounts/security/"
+        assert browser.client.get("/accounts/security/").status_code == 200
