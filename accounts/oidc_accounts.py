@@ -20,6 +20,7 @@ from accounts.hooks import Workplaces, workplaces_from_claims
 from accounts.mfa import has_confirmed_device
 from accounts.models import ProviderIdentity
 from accounts.roles import PRIVILEGED_ROLES, Role
+from accounts.rolesync import ensure_roles
 from audit.services import Action, record_event
 
 METHOD = "oidc"
@@ -140,7 +141,12 @@ def _set_roles(
     added, removed = sorted(after - before), sorted(before - after)
     if not added and not removed:
         return
-    user.groups.set(Group.objects.filter(name__in=after))
+    groups = list(Group.objects.filter(name__in=after))
+    if len(groups) < len(after):
+        # The role groups come from migrations; a flushed database lost them.
+        ensure_roles()
+        groups = list(Group.objects.filter(name__in=after))
+    user.groups.set(groups)
     record_event(
         actor=None,
         action=Action.ROLES_CHANGED,
