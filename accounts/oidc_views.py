@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
+    get_next_url,
 )
 
 from accounts.middleware import View
@@ -85,6 +86,10 @@ class AuthenticateView(OIDCAuthenticationRequestView):  # type: ignore[misc]
         try:
             self.OIDC_OP_AUTH_ENDPOINT = endpoint("authorization_endpoint")
         except ProviderUnavailable:
+            if request.GET.get("prompt") == "none" and request.user.is_authenticated:
+                # A session check during an outage: the session stands for now.
+                request.session[RENEW_AT] = time.time() + RETRY_SECONDS
+                return redirect(get_next_url(request, "next") or "/")
             return unavailable(request)
         response: HttpResponse = super().get(request)
         return response

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import ProviderIdentity
+from accounts.oidc import forget_provider
 from accounts.roles import Role
 from audit.models import AuditEvent
 from tests.accounts.oidc_flow import Browser
@@ -242,3 +243,28 @@ def test_a_grave_act_asks_the_provider_for_the_credentials_again(
         )
         assert back["Location"] == "/accounts/security/"
         assert browser.client.get("/accounts/security/").status_code == 200
+
+
+def test_a_session_check_during_an_outage_lets_the_session_stand(
+    browser: Browser, oidc: Provider, settings: object
+) -> None:
+    oidc.control("refresh_tokens", on=False)
+    oidc.add_user("amy.nurse", roles=["nurse"])
+    browser.sign_in("amy.nurse")
+    _busy(browser.client, 10)
+    settings.CUSTODIAN_OIDC_ISSUER = f"http://127.0.0.1:{_closed_port()}"  # type: ignore[attr-defined]
+    forget_provider()
+
+    with _later(16):
+        check = browser.client.get("/patients/")
+        assert urlsplit(check["Location"]).path == "/oidc/authenticate/"
+        back = browser.client.get(check["Location"])
+        assert back["Location"] == "/patients/"
+        assert browser.client.get("/patients/").status_code == 200
+    # Nowhere else: an outage is no open redirect.
+    with _later(16):
+        away = browser.client.get(
+            "/oidc/authenticate/", {"prompt": "none", "next": "https://evil.example/"}
+        )
+    assert away["Location"] == "/"
+    assert User.objects.get(username="amy.nurse").is_active
