@@ -12,3 +12,6 @@ class AccountsConfig(AppConfig):
         from accounts.checks import check_shared_cache
 
         checks.register(check_shared_cache, checks.Tags.security)
+        from accounts.oidc_accounts import check_provider_settings
+
+        checks.register(check_provider_settings, checks.Tags.security)

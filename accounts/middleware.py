@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from accounts.clientip import client_ip
 from accounts.mfa import has_confirmed_device, mfa_required_for
+from accounts.oidc_accounts import PROVIDER_MFA
 from accounts.reauth import mark_recently_authenticated
 from accounts.throttling import login_attempt_allowed
 
@@ -124,6 +125,8 @@ class MultiFactorMiddleware:
             user.is_authenticated
             and not user.is_verified()  # type: ignore[attr-defined]
             and mfa_required_for(user)
+            # The identity provider's MFA (amr) stands in for the local code.
+            and not request.session.get(PROVIDER_MFA)
             and not _is_open(request)
         ):
             if _wants_json(request):

@@ -64,3 +64,32 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore
         device.seal(secrets.token_bytes(SECRET_BYTES))
         device.save()
         return device
+
+
+class ProviderIdentity(models.Model):
+    """The hospital identity provider's account behind a user made at first sign-in.
+
+    Users are found by (issuer, subject), the provider's stable identifier, never by a
+    username or e-mail address that a local account could share.
+    """
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="provider_identity"
+    )
+    issuer = models.CharField(max_length=500)
+    subject = models.CharField(max_length=255)
+    # Set when the provider refused a session check: the account comes back by itself
+    # only if that is why it was disabled (an administrator's disabling stays).
+    is_disabled_by_provider = models.BooleanField(default=False)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "identity provider account"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="provider_identity_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

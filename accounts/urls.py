@@ -1,9 +1,8 @@
 """Sign-in: Django's pages, multi-factor, re-authentication, the API token."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from accounts import views
+from accounts import oidc_views, views
 from accounts.tokens import ObtainTokenView
 
 auth_patterns: list[URLPattern | URLResolver] = [
@@ -15,7 +14,18 @@ auth_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", oidc_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", oidc_views.sign_out, name="logout"),
+    # The hospital's identity provider (OpenID Connect, DESIGN.md §9).
+    path(
+        "oidc/authenticate/",
+        oidc_views.AuthenticateView.as_view(),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        oidc_views.CallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
     path("", include((auth_patterns, "auth"))),
 ]

@@ -1,15 +1,19 @@
 """Pages for the second factor and for re-authentication."""
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import BACKEND_SESSION_KEY, authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 from accounts import mfa
 from accounts.acting import acting_user
+from accounts.oidc import BACKEND_PATH as OIDC_BACKEND
 from accounts.reauth import mark_recently_authenticated, require_recent_authentication
 from audit.services import Action, record_event
 
@@ -101,6 +105,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     """Confirm the password (and code, where required) before a grave act."""
     user = acting_user(request)
+    if request.session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND:
+        # No Custodian password: the identity provider asks for the credentials again.
+        query = urlencode({"reauth": "1", "next": _next(request)})
+        return redirect(f"{reverse('oidc_authentication_init')}?{query}")
     needs_code = mfa.mfa_required_for(user)
     form = PasswordForm(request.POST or None)
     if form.is_valid():

@@ -95,6 +95,13 @@ class AuditAction(models.TextChoices):
     PACS_SEND_REQUESTED = "pacs_send_requested", "Sending to a PACS requested"
     PACS_SENT = "pacs_sent", "Disclosed to a PACS"
     PACS_WITHDRAWAL = "pacs_withdrawal", "PACS copy to be withdrawn"
+    # Sign-in with the hospital's identity provider (accounts.oidc); detail names the
+    # method ("oidc"), the issuer and the subject.
+    OIDC_SIGNED_IN = "oidc_signed_in", "Signed in through the identity provider"
+    OIDC_REFUSED = "oidc_refused", "Identity provider sign-in refused"
+    OIDC_ACCOUNT_CREATED = "oidc_account_created", "Account made at first sign-in"
+    OIDC_UNKNOWN_WARD = "oidc_unknown_ward", "Unknown ward code in sign-in claims"
+    OIDC_SESSION_ENDED = "oidc_session_ended", "Session ended by the identity provider"
 
 
 def action_choices() -> list[tuple[str, str]]:

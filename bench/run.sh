@@ -31,5 +31,7 @@ mkdir -p "$CUSTODIAN_DATA_DIR"
 export CUSTODIAN_MASTER_KEY_FILE="$CUSTODIAN_DATA_DIR/bench.key"
 export DJANGO_SECRET_KEY="bench-only-$(cat "$CUSTODIAN_DATA_DIR/bench.key")"
 export CUSTODIAN_MFA_REQUIRED=0
+# The benchmark server speaks plain HTTP on this machine.
+export CUSTODIAN_HTTPS=false
 "$PY" manage.py migrate --no-input -v 0
 exec "$PY" -m bench "$@"

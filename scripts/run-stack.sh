@@ -18,6 +18,8 @@ export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
 export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 export CUSTODIAN_DATA_DIR="$STACK_DIR"
 export CUSTODIAN_MFA_REQUIRED="${CUSTODIAN_MFA_REQUIRED:-0}"
+# Plain HTTP on one machine: said explicitly, since HTTPS is on by default with DEBUG off.
+export CUSTODIAN_HTTPS="${CUSTODIAN_HTTPS:-false}"
 # Django answers 400 to a Host header it does not know, so unless ALLOWED_HOSTS is given
 # it follows STACK_BIND: its host (for every interface, this machine's name and addresses)
 # and loopback. A unix socket leaves it to the settings' default.

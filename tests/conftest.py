@@ -23,6 +23,7 @@ from tests.factories import (
 )
 
 if TYPE_CHECKING:
+    from tests.oidc_provider import Provider
     from tests.s3 import S3Server
 
 
@@ -175,6 +176,37 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator["S3Server"]:
 
     with running_s3_server(tmp_path_factory.mktemp("s3-probe")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator["Provider"]:
+    """A real OpenID provider process (tests/oidc_provider.py) for the session."""
+    from tests.oidc_provider import running_provider
+
+    with running_provider("custodian", "provider-test-secret") as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc(oidc_provider: "Provider", settings: Any) -> Iterator["Provider"]:
+    """Custodian configured for the test provider, which starts with no accounts."""
+    from accounts.oidc import forget_provider
+
+    oidc_provider.control("reset")
+    settings.CUSTODIAN_OIDC_ISSUER = oidc_provider.issuer
+    settings.CUSTODIAN_OIDC_CLIENT_ID = oidc_provider.client_id
+    settings.CUSTODIAN_OIDC_CLIENT_SECRET = oidc_provider.client_secret
+    settings.CUSTODIAN_OIDC_NAME = "Hospital ID"
+    settings.CUSTODIAN_OIDC_ROLE_MAP = {
+        "nurse": "ward_staff",
+        "records": "records_manager",
+        "legal": "legal",
+        "privacy": "privacy_officer",
+        "it-admin": "administrator",
+    }
+    forget_provider()
+    yield oidc_provider
+    forget_provider()
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

@@ -10,6 +10,7 @@ code. Each module below sets one concern, once; none writes a file.
 from config.settings.api import *  # noqa: F403
 from config.settings.django import *  # noqa: F403
 from config.settings.environment import *  # noqa: F403
+from config.settings.identity import *  # noqa: F403
 from config.settings.logs import *  # noqa: F403
 from config.settings.policies import *  # noqa: F403
 from config.settings.security import *  # noqa: F403

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.MultiFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Checks an identity provider's session again every CUSTODIAN_OIDC_RENEW_MINUTES.
+    "accounts.oidc_views.ProviderSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user and guards every view.
     "axes.middleware.AxesMiddleware",

@@ -2,12 +2,15 @@
 
 from datetime import timedelta
 
-from config.settings.environment import env
+from config.settings.environment import DEBUG, env
 
 # Authentication.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local passwords (break-glass administrators only when CUSTODIAN_LOCAL_LOGIN is off)
+    # and the hospital's identity provider (accounts.oidc).
+    "accounts.oidc.LocalPasswordBackend",
+    "accounts.oidc.HospitalIdentityBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -39,15 +42,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# HTTPS: a deployment behind TLS sets CUSTODIAN_HTTPS=true (check --deploy requires it).
-HTTPS = env.bool("CUSTODIAN_HTTPS", default=False)
+# HTTPS: on whenever DEBUG is off, so a deployment that forgets the setting still sends
+# its cookies only over TLS; a plain-HTTP stack on one machine says CUSTODIAN_HTTPS=false.
+HTTPS = env.bool("CUSTODIAN_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("CUSTODIAN_BEHIND_TLS_PROXY", default=HTTPS):
+# Trust X-Forwarded-Proto only where configured: CUSTODIAN_BEHIND_TLS_PROXY, or (as before
+# HTTPS became the default) an explicit CUSTODIAN_HTTPS=true; never by default alone.
+if env.bool("CUSTODIAN_BEHIND_TLS_PROXY", default=HTTPS and "CUSTODIAN_HTTPS" in env):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -90,13 +90,46 @@ def test_check_deploy_is_clean_with_production_variables(
     assert "no issues" in done.stdout
 
 
-def test_check_deploy_flags_plain_http(tmp_path: Path) -> None:
+def test_check_deploy_flags_plain_http_when_it_is_asked_for(tmp_path: Path) -> None:
     env = clean_env(
-        tmp_path, DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode()
+        tmp_path,
+        DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        CUSTODIAN_HTTPS="false",
     )
     done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode != 0
     assert "SECURE_HSTS_SECONDS" in done.stderr + done.stdout
+
+
+def test_https_is_on_by_default_once_debug_is_off(tmp_path: Path) -> None:
+    # A deployment that forgets CUSTODIAN_HTTPS must not send session cookies in clear.
+    env = clean_env(
+        tmp_path,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        ALLOWED_HOSTS="custodian.health.example",
+    )
+    done = run(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+    for warning in ("W004", "W008", "W012", "W016"):
+        assert warning not in done.stdout + done.stderr
+    probe = run(
+        env,
+        "-c",
+        ENTRY + "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, s.SECURE_PROXY_SSL_HEADER)",
+    )
+    assert probe.stdout.split() == ["True", "True", "True", "True", "True", "None"]
+    # Behind a TLS-terminating proxy, X-Forwarded-Proto is trusted only when said so.
+    proxied = run(
+        env | {"CUSTODIAN_BEHIND_TLS_PROXY": "true"},
+        "-c",
+        ENTRY + "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER)",
+    )
+    assert "HTTP_X_FORWARDED_PROTO" in proxied.stdout
 
 
 def test_a_deployment_without_a_shared_cache_is_refused(tmp_path: Path) -> None:
