@@ -5,8 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connections, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
@@ -15,7 +14,7 @@ from audit.services import Action, record_event
 from common.queue import enqueue
 from imaging.models import ClinicalImage
 from records.models import Facility
-from retention.compute import facility_expressions
+from retention.compute import dated_images_sql
 from retention.models import RetentionRule, RetentionRuleVersion
 
 RULE_FIELDS = (
@@ -100,23 +99,22 @@ def preview_rule_change(*, actor: User, rule: RetentionRule) -> WhatIf:
     rules: list[Any] = [*others, rule]
     totals = {"earlier": 0, "later": 0, "unchanged": 0}
     for facility in Facility.objects.all():
-        new, _ = facility_expressions(facility, rules)
         images = ClinicalImage.objects.filter(
             patient__facility=facility, status=ClinicalImage.Status.ACTIVE
-        ).annotate(new_until=new)
+        )
+        dated, params = dated_images_sql(images, facility, rules)
         # Null is "kept indefinitely", later than any date.
-        earlier = Q(new_until__isnull=False) & (
-            Q(retain_until__isnull=True) | Q(retain_until__gt=F("new_until"))
+        sql = (
+            "SELECT COALESCE(SUM(CASE WHEN c.retain_until IS NOT NULL AND "  # noqa: S608
+            "(c.was IS NULL OR c.was > c.retain_until) THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN c.was IS NOT NULL AND (c.retain_until IS NULL "
+            "OR c.retain_until > c.was) THEN 1 ELSE 0 END), 0), COUNT(*) "
+            f"FROM ({dated}) c"
         )
-        later = Q(retain_until__isnull=False) & (
-            Q(new_until__isnull=True) | Q(new_until__gt=F("retain_until"))
-        )
-        counts = images.aggregate(
-            earlier=Count("pk", filter=earlier),
-            later=Count("pk", filter=later),
-            total=Count("pk"),
-        )
-        totals["earlier"] += counts["earlier"]
-        totals["later"] += counts["later"]
-        totals["unchanged"] += counts["total"] - counts["earlier"] - counts["later"]
+        with connections[images.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            earlier, later, total = cursor.fetchone()
+        totals["earlier"] += earlier
+        totals["later"] += later
+        totals["unchanged"] += total - earlier - later
     return WhatIf(**totals)
