@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from accounts.grants import (
     SELF_GRANT_REFUSED,
     account_created,
+    change_privileges,
     change_roles,
     opens_patients,
     reactivate_account,
@@ -27,6 +28,7 @@ from accounts.users import disable_account
 
 # Only a superuser may hand out these: each bypasses the roles.
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+PRIVILEGE_FLAGS = ("is_staff", "is_superuser")
 
 
 def _actor(request: HttpRequest) -> User:
@@ -80,14 +82,15 @@ class CustodianUserAdmin(UserAdmin[User]):
             super().save_model(request, obj, form, change)
             account_created(actor=actor, user=obj)
             return
-        if "is_active" not in form.changed_data:
-            super().save_model(request, obj, form, change)
-            return
-        # The services change activation (and record it); the form saves the rest.
-        wanted = obj.is_active
-        obj.is_active = not wanted
+        # The services change activation and privileges (and record them); the form
+        # saves the rest, so these go back to what they were until the services run.
+        for name in ("is_active", *PRIVILEGE_FLAGS):
+            if name in form.changed_data:
+                setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
-        if wanted:
+        if "is_active" not in form.changed_data:
+            return
+        if form.cleaned_data["is_active"]:
             reactivate_account(actor=actor, user=obj)
         else:
             disable_account(actor=actor, user=obj, reason="Disabled in the admin")
@@ -95,11 +98,20 @@ class CustodianUserAdmin(UserAdmin[User]):
     def save_related(
         self, request: HttpRequest, form: Any, formsets: Any, change: bool
     ) -> None:
-        # Roles change through the service, which records what was added and removed.
+        # Roles and privileges change through the services, which record what changed.
         groups = form.cleaned_data.pop("groups", None)
+        permissions = form.cleaned_data.pop("user_permissions", None)
         super().save_related(request, form, formsets, change)
+        actor, user = _actor(request), form.instance
         if groups is not None:
-            change_roles(actor=_actor(request), user=form.instance, groups=groups)
+            change_roles(actor=actor, user=user, groups=groups)
+        flags = {
+            name: form.cleaned_data[name]
+            for name in PRIVILEGE_FLAGS
+            if name in form.changed_data
+        }
+        if flags or permissions is not None:
+            change_privileges(actor=actor, user=user, permissions=permissions, **flags)
 
     @admin.action(description="Disable and sign out everywhere", permissions=["change"])
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

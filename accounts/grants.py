@@ -7,7 +7,7 @@ administrator must do it, and the trail names them).
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -62,6 +62,53 @@ def change_roles(*, actor: User, user: User, groups: Iterable[Group]) -> None:
         action=Action.ROLES_CHANGED,
         target=user,
         detail={"username": user.username, "added": added, "removed": removed},
+    )
+
+
+def _perm_names(permissions: Iterable[Permission]) -> set[str]:
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+@transaction.atomic
+def change_privileges(
+    *,
+    actor: User,
+    user: User,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
+    permissions: Iterable[Permission] | None = None,
+) -> None:
+    """Set admin site access, superuser status and permissions held outside any role.
+
+    None leaves that privilege as it is. Each bypasses or adds to the roles, so a change
+    is recorded like a role change; only a superuser may make one (the admin shows these
+    fields to superusers alone) except admin site access.
+    """
+    _check(actor)
+    if (is_superuser is not None or permissions is not None) and not actor.is_superuser:
+        raise PermissionDenied("Only a superuser changes superusers and permissions.")
+    changed: dict[str, bool] = {}
+    for name, wanted_flag in (("is_staff", is_staff), ("is_superuser", is_superuser)):
+        if wanted_flag is not None and getattr(user, name) != wanted_flag:
+            setattr(user, name, wanted_flag)
+            changed[name] = wanted_flag
+    added: list[str] = []
+    removed: list[str] = []
+    if permissions is not None:
+        wanted = list(permissions)
+        before = _perm_names(user.user_permissions.select_related("content_type"))
+        after = _perm_names(wanted)
+        added, removed = sorted(after - before), sorted(before - after)
+        if added or removed:
+            user.user_permissions.set(wanted)
+    if not changed and not added and not removed:
+        return
+    if changed:
+        user.save(update_fields=list(changed))
+    changes = {**changed, "permissions_added": added, "permissions_removed": removed}
+    detail = {"username": user.username, **changes}
+    record_event(
+        actor=actor, action=Action.PRIVILEGES_CHANGED, target=user, detail=detail
     )
 
 

@@ -87,6 +87,8 @@ class AuditAction(models.TextChoices):
     REAUTHENTICATED = "reauthenticated", "Password confirmed again"
     TEACHING_EXPORT = "teaching_export", "Exported for teaching or publication"
     ROLES_CHANGED = "roles_changed", "Roles changed"
+    # Admin site access, superuser status or permissions held outside any role.
+    PRIVILEGES_CHANGED = "privileges_changed", "Administrative privileges changed"
     ACCOUNT_ACTIVATED = "account_activated", "Account activated"
     MEMBERSHIP_GRANTED = "membership_granted", "Ward membership granted"
     MEMBERSHIP_REVOKED = "membership_revoked", "Ward membership removed"
