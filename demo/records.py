@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.rolesync import ensure_roles
+from audit.services import Action, record_event
 from records.models import (
     Encounter,
     Facility,
@@ -211,17 +212,51 @@ def ensure_users(wards: dict[tuple[str, str], Ward]) -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
         user.is_staff = spec.role == Role.ADMINISTRATOR
         user.save()
-        user.groups.add(Group.objects.get(name=spec.role))
-        for facility_code, ward_code in spec.wards:
-            StaffMembership.objects.get_or_create(
-                user=user, ward=wards[(facility_code, ward_code)]
+        # A demo account opens patients' records like any other: on the trail with
+        # no actor but the seeding command.
+        detail = {"username": user.username, "source": "seed_demo"}
+        if created:
+            record_event(actor=None, action=Action.CREATE, target=user, detail=detail)
+        if not user.groups.filter(name=spec.role).exists():
+            user.groups.add(Group.objects.get(name=spec.role))
+            record_event(
+                actor=None,
+                action=Action.ROLES_CHANGED,
+                target=user,
+                detail={**detail, "added": [str(spec.role)], "removed": []},
             )
-        for code in spec.facilities:
-            FacilityAssignment.objects.get_or_create(
-                user=user, facility=Facility.objects.get(code=code)
-            )
+        _ensure_workplaces(user, spec, wards, detail)
         users[spec.username] = user
     return users
+
+
+def _ensure_workplaces(
+    user: User,
+    spec: DemoUser,
+    wards: dict[tuple[str, str], Ward],
+    detail: dict[str, str],
+) -> None:
+    for facility_code, ward_code in spec.wards:
+        ward = wards[(facility_code, ward_code)]
+        membership, made = StaffMembership.objects.get_or_create(user=user, ward=ward)
+        if made:
+            record_event(
+                actor=None,
+                action=Action.MEMBERSHIP_GRANTED,
+                target=membership,
+                detail={**detail, "ward": str(ward)},
+            )
+    for code in spec.facilities:
+        assignment, made = FacilityAssignment.objects.get_or_create(
+            user=user, facility=Facility.objects.get(code=code)
+        )
+        if made:
+            record_event(
+                actor=None,
+                action=Action.FACILITY_ASSIGNED,
+                target=assignment,
+                detail={**detail, "facility": code},
+            )
 
 
 def _birth_date(rng: random.Random, today: date, index: int) -> date | None:

@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
+import demo.records as demo
 from accounts.roles import Role, has_role
 from audit.models import AuditEvent
+from audit.verification import verify_chain
 from imaging.models import ClinicalImage, Derivative
 from records.models import Encounter, Facility, Patient, StaffMembership, Ward
 
@@ -105,3 +107,20 @@ def test_seed_demo_works_on_a_database_that_lost_its_role_groups() -> None:
     call_command("seed_demo", "--force")
     for username, role in DEMO_USERS.items():
         assert has_role(User.objects.get(username=username), role)
+
+
+def test_every_demo_account_and_what_it_opens_is_on_the_audit_trail() -> None:
+    call_command("seed_demo", "--force")
+
+    def seeded(action: str) -> set[str]:
+        events = AuditEvent.objects.filter(action=action, detail__source="seed_demo")
+        assert not events.filter(actor__isnull=False).exists()
+        return {event.detail["username"] for event in events}
+
+    everyone = {spec.username for spec in demo.USERS}
+    assert seeded("create") == everyone
+    assert seeded("roles_changed") == everyone
+    on_wards = set(StaffMembership.objects.values_list("user__username", flat=True))
+    assert seeded("membership_granted") == on_wards
+    assert "records.manager" in seeded("facility_assigned")
+    assert verify_chain().ok
