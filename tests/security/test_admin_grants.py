@@ -312,6 +312,31 @@ def test_putting_a_user_on_a_ward_and_off_again_are_audit_events(
     assert revoked.detail == {"username": "new.nurse", "ward": str(ward)}
 
 
+def test_removing_memberships_in_bulk_is_one_audit_event_each(
+    admin_client: Client, administrator: User, ward: Ward, other_ward: Ward
+) -> None:
+    nurse = UserFactory(username="float.nurse")
+    memberships = [
+        StaffMembership.objects.create(user=nurse, ward=ward),
+        StaffMembership.objects.create(user=nurse, ward=other_ward),
+    ]
+    since = _last_sequence()
+    response = admin_client.post(
+        "/admin/records/staffmembership/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [m.pk for m in memberships],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not StaffMembership.objects.filter(user=nurse).exists()
+    assert _actions_since(since) == ["membership_revoked", "membership_revoked"]
+    revoked = _events("membership_revoked")
+    assert {event.detail["ward"] for event in revoked} == {str(ward), str(other_ward)}
+    assert {event.actor for event in revoked} == {administrator}
+
+
 def test_another_administrator_may_put_an_administrator_on_a_ward(
     administrator: User, second_admin: User, ward: Ward
 ) -> None:
