@@ -15,6 +15,7 @@ from accounts.acting import acting_user
 from audit.services import Action, record_event
 from imaging.serializers import PatientSerializer
 from records.models import Encounter, Patient, PatientIdentifier
+from records.search import record_patient_search
 from records.selectors import patient_for, patients_visible_to
 
 SEARCH_LIMIT = 100
@@ -58,6 +59,21 @@ class PatientList(ListAPIView[Patient]):
         if mrn:
             patients = patients_with_mrn(patients, mrn)
         return search_patients(patients, self.request.query_params.get("search", ""))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Names, MRNs and dates of birth are a read of the record: audited as the
+        # search page is, with the criteria and the patients this page returned.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        record_patient_search(
+            actor=acting_user(request),
+            criteria={
+                key: request.query_params.get(key, "").strip()[:SEARCH_LIMIT]
+                for key in ("search", "mrn")
+            },
+            found=page,
+            request=request._request,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def patients_with_mrn(patients: QuerySet[Patient], mrn: str) -> QuerySet[Patient]:
