@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,6 +11,8 @@ from django.test import Client
 
 from imaging.models import ClinicalImage
 from records.models import Patient
+from retention.disposal import carry_out_disposal
+from retention.review import approve_disposal
 from retention.sweep import sweep_retention
 from tests.retention.conftest import DUE_DAY
 
@@ -32,3 +35,24 @@ def test_an_mrn_starting_a_formula_is_quoted_in_the_batch_csv(
     response = client.get(f"/retention/batches/{batch.public_id}/items.csv")
     _, row = csv.reader(io.StringIO(response.content.decode()))
     assert row[1] == "'" + MRN
+
+
+def test_a_name_starting_a_formula_is_quoted_in_the_register_csv(
+    records_manager: User, records_manager2: User, due_photo: ClinicalImage
+) -> None:
+    Patient.objects.filter(pk=due_photo.patient_id).update(
+        family_name="@SUM(1+1)", mrn="-42"
+    )
+    with time_machine.travel(DUE_DAY):
+        batch = sweep_retention(actor=None).batch
+        assert batch is not None
+        approve_disposal(actor=records_manager, batch=batch)
+        approve_disposal(actor=records_manager2, batch=batch)
+    with time_machine.travel(DUE_DAY + timedelta(days=8)):
+        carry_out_disposal(batch_id=batch.pk)
+    client = Client()
+    client.force_login(records_manager)
+    response = client.get("/retention/register.csv")
+    [row] = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["patient_mrn"] == "'-42"
+    assert row["patient_name"].startswith("'@SUM(1+1)")
