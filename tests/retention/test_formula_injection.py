@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 import time_machine
@@ -11,10 +10,8 @@ from django.test import Client
 
 from imaging.models import ClinicalImage
 from records.models import Patient
-from retention.disposal import carry_out_disposal
-from retention.review import approve_disposal
 from retention.sweep import sweep_retention
-from tests.retention.conftest import DUE_DAY
+from tests.retention.conftest import DUE_DAY, dispose_of_due
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +40,7 @@ def test_a_name_starting_a_formula_is_quoted_in_the_register_csv(
     Patient.objects.filter(pk=due_photo.patient_id).update(
         family_name="@SUM(1+1)", mrn="-42"
     )
-    with time_machine.travel(DUE_DAY):
-        batch = sweep_retention(actor=None).batch
-        assert batch is not None
-        approve_disposal(actor=records_manager, batch=batch)
-        approve_disposal(actor=records_manager2, batch=batch)
-    with time_machine.travel(DUE_DAY + timedelta(days=8)):
-        carry_out_disposal(batch_id=batch.pk)
+    dispose_of_due(records_manager, records_manager2)
     client = Client()
     client.force_login(records_manager)
     response = client.get("/retention/register.csv")
