@@ -163,3 +163,13 @@ def test_a_bad_cursor_on_the_patient_list_is_refused_and_not_audited(
     response = nurse_api.get("/api/patients/", {"cursor": "not-a-cursor"})
     assert response.status_code == 404
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("params", [{"search": "Citi\x00zen"}, {"mrn": "\x00"}])
+def test_a_null_character_in_a_patient_search_is_refused_and_not_audited(
+    nurse_api: APIClient, patient: Patient, params: dict[str, str]
+) -> None:
+    response = nurse_api.get("/api/patients/", params)
+    assert response.status_code == 400
+    assert "Null characters" in str(response.json())
+    assert not AuditEvent.objects.exists()
