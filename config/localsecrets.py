@@ -11,6 +11,7 @@ Django plugin loads the settings).
 """
 
 import base64
+import fcntl
 import os
 import secrets
 import sys
@@ -19,6 +20,11 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+# The key a strengthened secret_key replaced: still accepted, so no one is signed out.
+PREVIOUS_SECRET_KEY_FILE = "secret_key.previous"  # noqa: S105 - a file name
+# What check --deploy asks of a key (W009); Django's own test is private to its checks.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 MASTER_KEY_FILE = "master.key"
 
 
@@ -54,6 +60,49 @@ def _create(
     )
 
 
+def is_strong(key: str) -> bool:
+    """Whether check --deploy accepts the key (no W009)."""
+    return (
+        len(key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not key.startswith("django-insecure-")
+    )
+
+
+def _new_secret_key() -> str:
+    return secrets.token_urlsafe(SECRET_KEY_MIN_LENGTH)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Another process's settings may read the file at any moment: never half-written.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+    temporary.replace(path)
+
+
+def _strengthen(root: Path) -> None:
+    """Replace a key older versions made too short for check --deploy, keeping it valid.
+
+    The old key moves to secret_key.previous, which the settings pass as
+    SECRET_KEY_FALLBACKS: sessions and signed links made with it keep working.
+    """
+    path = root / SECRET_KEY_FILE
+    with path.open() as held:
+        # Two processes starting at once: the second finds the key already strong.
+        fcntl.flock(held, fcntl.LOCK_EX)
+        old = read(path)
+        if not old or is_strong(old):
+            return
+        _write_atomically(root / PREVIOUS_SECRET_KEY_FILE, old)
+        _write_atomically(path, _new_secret_key())
+    sys.stderr.write(
+        f"WARNING: replaced the Django secret key in {path}, too short for check "
+        f"--deploy; the old one, in {PREVIOUS_SECRET_KEY_FILE}, is still accepted.\n"
+    )
+
+
 def prepare(env: Mapping[str, str] = os.environ) -> None:
     """Make the data directory, its static folder and (embedded only) its secrets."""
     root = data_dir(env)
@@ -63,11 +112,11 @@ def prepare(env: Mapping[str, str] = os.environ) -> None:
     if "DJANGO_SECRET_KEY" not in env:
         _create(
             root / SECRET_KEY_FILE,
-            # 50+ characters of several kinds: what check --deploy asks of a key (W009).
-            lambda: secrets.token_urlsafe(50),
+            _new_secret_key,
             label="Django secret key",
             consequence="Replacing it signs everyone out.",
         )
+        _strengthen(root)
     if "CUSTODIAN_MASTER_KEY" not in env and "CUSTODIAN_MASTER_KEY_FILE" not in env:
         _create(
             root / MASTER_KEY_FILE,

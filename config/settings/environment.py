@@ -37,6 +37,9 @@ if "DJANGO_SECRET_KEY" in env:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 else:
     SECRET_KEY = _local(localsecrets.SECRET_KEY_FILE, "DJANGO_SECRET_KEY")
+    # A key the entry point strengthened still verifies what it signed (sessions).
+    _previous = localsecrets.read(DATA_DIR / localsecrets.PREVIOUS_SECRET_KEY_FILE)
+    SECRET_KEY_FALLBACKS = [_previous] if _previous else []
 
 if "CUSTODIAN_MASTER_KEY" in env:
     CUSTODIAN_MASTER_KEY = env.str("CUSTODIAN_MASTER_KEY")

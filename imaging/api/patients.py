@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -15,6 +16,7 @@ from accounts.acting import acting_user
 from audit.services import Action, record_event
 from imaging.serializers import PatientSerializer
 from records.models import Encounter, Patient, PatientIdentifier
+from records.search import record_patient_search
 from records.selectors import patient_for, patients_visible_to
 
 SEARCH_LIMIT = 100
@@ -54,10 +56,34 @@ class PatientList(ListAPIView[Patient]):
 
     def get_queryset(self) -> QuerySet[Patient]:
         patients = patients_visible_to(self.request.user)
-        mrn = self.request.query_params.get("mrn", "").strip()[:SEARCH_LIMIT]
-        if mrn:
-            patients = patients_with_mrn(patients, mrn)
-        return search_patients(patients, self.request.query_params.get("search", ""))
+        criteria = search_criteria(self.request)
+        if criteria["mrn"]:
+            patients = patients_with_mrn(patients, criteria["mrn"])
+        return search_patients(patients, criteria["search"])
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Names, MRNs and dates of birth are a read of the record: audited as the
+        # search page is, with the criteria and the patients this page returned.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        record_patient_search(
+            actor=acting_user(request),
+            criteria=search_criteria(request),
+            found=page,
+            request=request._request,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def search_criteria(request: Request) -> dict[str, str]:
+    """The search and MRN asked for; a NUL (no name or MRN has one) is refused, 400."""
+    criteria = {
+        key: request.query_params.get(key, "").strip()[:SEARCH_LIMIT]
+        for key in ("search", "mrn")
+    }
+    for key, value in criteria.items():
+        if "\x00" in value:
+            raise ValidationError({key: ["Null characters are not allowed."]})
+    return criteria
 
 
 def patients_with_mrn(patients: QuerySet[Patient], mrn: str) -> QuerySet[Patient]:

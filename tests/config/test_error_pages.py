@@ -70,3 +70,22 @@ def test_a_failure_under_the_api_answers_json() -> None:
     response = Client(raise_request_exception=False).get("/api/failing/")
     assert response.status_code == 500
     assert response.json() == {"detail": "Something went wrong; try again."}
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_token_is_a_framed_403(nurse: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(nurse)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 403
+    text = response.content.decode()
+    _framed(text)
+    assert "Form expired" in text
+
+
+def test_a_request_for_an_unknown_host_is_a_framed_400() -> None:
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    text = response.content.decode()
+    _framed(text)
+    assert "Request not understood" in text

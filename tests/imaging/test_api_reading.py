@@ -139,3 +139,37 @@ def test_schema_documents_every_endpoint_and_upload_field(nurse_api: APIClient) 
     }
     assert "Idempotency-Key" in [p["name"] for p in upload["parameters"]]
     assert {"201", "200", "409", "413", "415"} <= set(upload["responses"])
+
+
+def test_listing_patients_is_audited_as_a_search_with_the_patients_shown(
+    nurse_api: APIClient, nurse: User, patient: Patient, other_patient: Patient
+) -> None:
+    nurse_api.get("/api/patients/", {"search": "citi"})
+    nurse_api.get("/api/patients/")
+    named, unfiltered = AuditEvent.objects.filter(action="search").order_by("id")
+    assert named.actor == nurse
+    assert named.detail == {
+        "criteria": {"search": "citi", "mrn": ""},
+        "patients": [str(patient.public_id)],
+    }
+    assert unfiltered.detail["criteria"] == {"search": "", "mrn": ""}
+    assert str(other_patient.public_id) not in unfiltered.detail["patients"]
+    assert str(patient.public_id) in unfiltered.detail["patients"]
+
+
+def test_a_bad_cursor_on_the_patient_list_is_refused_and_not_audited(
+    nurse_api: APIClient, patient: Patient
+) -> None:
+    response = nurse_api.get("/api/patients/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 404
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("params", [{"search": "Citi\x00zen"}, {"mrn": "\x00"}])
+def test_a_null_character_in_a_patient_search_is_refused_and_not_audited(
+    nurse_api: APIClient, patient: Patient, params: dict[str, str]
+) -> None:
+    response = nurse_api.get("/api/patients/", params)
+    assert response.status_code == 400
+    assert "Null characters" in str(response.json())
+    assert not AuditEvent.objects.exists()

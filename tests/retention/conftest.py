@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
@@ -12,12 +13,32 @@ from imaging.models import ClinicalImage
 from imaging.services.derivatives import make_derivatives
 from records.models import Encounter, Facility, Patient, Ward
 from retention.compute import recompute_retention
-from retention.models import DisposalFreeze, RetentionRule, RetentionRuleVersion
+from retention.disposal import carry_out_disposal
+from retention.models import (
+    DisposalBatch,
+    DisposalFreeze,
+    RetentionRule,
+    RetentionRuleVersion,
+)
+from retention.review import approve_disposal
+from retention.sweep import sweep_retention
 from tests.factories import EncounterFactory, PatientFactory, capture
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 # Eight years after the demo photos are taken: an adult's images are due by then.
 DUE_DAY = datetime.now(tz=SYDNEY).date().replace(day=1) + timedelta(days=366 * 8)
+
+
+def dispose_of_due(first: User, second: User) -> DisposalBatch:
+    """Propose the due images, approve them twice and destroy them after the wait."""
+    with time_machine.travel(DUE_DAY):
+        batch = sweep_retention(actor=None).batch
+        assert batch is not None
+        approve_disposal(actor=first, batch=batch)
+        approve_disposal(actor=second, batch=batch)
+    with time_machine.travel(DUE_DAY + timedelta(days=8)):
+        carry_out_disposal(batch_id=batch.pk)
+    return batch
 
 
 def at(day: date, hour: int = 10) -> datetime:

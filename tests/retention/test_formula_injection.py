@@ -11,7 +11,7 @@ from django.test import Client
 from imaging.models import ClinicalImage
 from records.models import Patient
 from retention.sweep import sweep_retention
-from tests.retention.conftest import DUE_DAY
+from tests.retention.conftest import DUE_DAY, dispose_of_due
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +32,18 @@ def test_an_mrn_starting_a_formula_is_quoted_in_the_batch_csv(
     response = client.get(f"/retention/batches/{batch.public_id}/items.csv")
     _, row = csv.reader(io.StringIO(response.content.decode()))
     assert row[1] == "'" + MRN
+
+
+def test_a_name_starting_a_formula_is_quoted_in_the_register_csv(
+    records_manager: User, records_manager2: User, due_photo: ClinicalImage
+) -> None:
+    Patient.objects.filter(pk=due_photo.patient_id).update(
+        family_name="@SUM(1+1)", mrn="-42"
+    )
+    dispose_of_due(records_manager, records_manager2)
+    client = Client()
+    client.force_login(records_manager)
+    response = client.get("/retention/register.csv")
+    [row] = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["patient_mrn"] == "'-42"
+    assert row["patient_name"].startswith("'@SUM(1+1)")

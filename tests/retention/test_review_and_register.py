@@ -23,7 +23,7 @@ from retention.review import (
     remove_disposal_items,
 )
 from retention.sweep import sweep_retention
-from tests.retention.conftest import DUE_DAY
+from tests.retention.conftest import DUE_DAY, dispose_of_due
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +83,7 @@ def test_an_objection_in_the_waiting_period_stops_the_batch(
 def test_the_register_is_exported_and_cannot_be_changed(
     due_photo: ClinicalImage, records_manager: User, records_manager2: User
 ) -> None:
-    batch = _proposed()
-    with time_machine.travel(DUE_DAY):
-        approve_disposal(actor=records_manager, batch=batch)
-        approve_disposal(actor=records_manager2, batch=batch)
-    with time_machine.travel(DUE_DAY + timedelta(days=8)):
-        carry_out_disposal(batch_id=batch.pk)
+    batch = dispose_of_due(records_manager, records_manager2)
     client = Client()
     client.force_login(records_manager)
     register = client.get("/retention/register.csv").content.decode()
