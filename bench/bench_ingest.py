@@ -203,6 +203,8 @@ def _api(nurse: User, password: str, patient: Patient, files: list[bytes]) -> fl
                     {
                         "captured_at": timezone.now().isoformat(),
                         "capture_mode": "personal_mobile",
+                        "consent_kind": "verbal",
+                        "consent_purposes": "care",
                     },
                 )
                 for data in files

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import Perm, may_capture
 from imaging.api.images import PatientImages
-from imaging.forms import CaptureForm, WristbandForm
+from imaging.forms import PURPOSE_CHOICES, CaptureForm, WristbandForm
 from imaging.howto import delete_from_phone_html
 from imaging.models import ClinicalImage
 from imaging.safety.handoff import session_binding
@@ -99,6 +99,10 @@ def _receipt_context(image: ClinicalImage, source: str) -> dict[str, Any]:
         "patient": image.patient,
         "stored_at": timezone.localtime(image.uploaded_at, zone),
         "captured_at": timezone.localtime(image.captured_at, zone),
+        # What was recorded, echoed so the nurse sees the consent she chose.
+        "consent_covers": ", ".join(
+            dict(PURPOSE_CHOICES)[purpose].lower() for purpose in image.consent_purposes
+        ),
     }
 
 

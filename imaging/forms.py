@@ -10,6 +10,7 @@ from django import forms
 
 from imaging import bodysites
 from imaging.models import ClinicalImage
+from imaging.services.capture import CONSENT_KIND_REQUIRED, CONSENT_PURPOSES_REQUIRED
 from records.forms import DATE_FORMATS, DateInput, EncounterChoiceField
 from records.models import Encounter, Patient
 
@@ -57,16 +58,21 @@ class CaptureForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # No default: consent is what the patient (or their representative) gave, chosen
+    # each time; a pre-filled answer would record consent nobody obtained.
     consent_kind = forms.ChoiceField(
         label="Consent",
-        choices=ClinicalImage.ConsentKind.choices,
-        initial=ClinicalImage.ConsentKind.VERBAL,
+        choices=[
+            ("", "Choose the consent obtained"),
+            *ClinicalImage.ConsentKind.choices,
+        ],
+        error_messages={"required": CONSENT_KIND_REQUIRED},
     )
     consent_purposes = forms.MultipleChoiceField(
         label="Consent covers",
         choices=PURPOSE_CHOICES,
-        initial=["care"],
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": CONSENT_PURPOSES_REQUIRED},
     )
 
 

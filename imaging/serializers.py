@@ -9,7 +9,12 @@ from rest_framework import serializers
 from imaging import bodysites
 from imaging.hooks import is_kept_by
 from imaging.models import ClinicalImage
-from imaging.services.capture import MAX_NOTE, PURPOSES
+from imaging.services.capture import (
+    CONSENT_KIND_REQUIRED,
+    CONSENT_PURPOSES_REQUIRED,
+    MAX_NOTE,
+    PURPOSES,
+)
 from records.models import Patient, RecordClass
 
 RECEIPT_MESSAGE = (
@@ -92,14 +97,17 @@ class ImageUploadSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(
         max_length=MAX_NOTE, required=False, allow_blank=True, trim_whitespace=False
     )
+    # Required, no default: the consent recorded is the consent obtained.
     consent_kind = serializers.ChoiceField(
         choices=ClinicalImage.ConsentKind.choices,
-        default=ClinicalImage.ConsentKind.VERBAL,
+        error_messages={"required": CONSENT_KIND_REQUIRED},
     )
     consent_purposes = serializers.CharField(
-        required=False,
-        default="care",
-        help_text="Comma list of care, teaching, publication.",
+        help_text="Comma list of care, teaching, publication: at least one.",
+        error_messages={
+            "required": CONSENT_PURPOSES_REQUIRED,
+            "blank": CONSENT_PURPOSES_REQUIRED,
+        },
     )
 
     def validate_captured_at(self, value: Any) -> Any:
@@ -114,6 +122,8 @@ class ImageUploadSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 f"Unknown purpose {unknown[0]!r}; choose from {', '.join(PURPOSES)}."
             )
+        if not purposes:
+            raise serializers.ValidationError(CONSENT_PURPOSES_REQUIRED)
         return purposes
 
 

@@ -39,6 +39,11 @@ from records.selectors import can_view_patient
 from vault import blobs
 
 READ_CHUNK = 1024 * 1024
+# No consent is assumed: these say so when it is missing (the page and the API).
+CONSENT_KIND_REQUIRED = "Choose the consent the patient gave."
+CONSENT_PURPOSES_REQUIRED = (
+    "Choose what the consent covers: clinical care, teaching or publication."
+)
 PURPOSES = ("care", "teaching", "publication")
 MAX_NOTE = 2000
 

@@ -100,3 +100,11 @@ def screenshot(
     else:
         page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def give_consent(
+    page: Page, kind: str = "Verbal", covers: str = "Clinical care"
+) -> None:
+    """Choose the consent on the capture form: nothing is chosen for the nurse."""
+    page.locator("select[name=consent_kind]").select_option(label=kind)
+    page.get_by_role("checkbox", name=covers).check()

@@ -7,7 +7,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from imaging.models import ClinicalImage
 from records.models import Patient
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import give_consent, screenshot, sign_in
 from tests.factories import jpeg_bytes
 
 KNEE = "72696002"  # SNOMED CT knee region structure
@@ -58,6 +58,7 @@ def test_nurse_searches_the_list_then_taps_the_back_of_the_knee_and_the_record_i
         expect(picker.locator(".bodymap-caption", has_text=side)).to_be_visible()
     screenshot(page, "bodysite-picker-diagram", of=picker)
 
+    give_consent(page)
     page.get_by_role("button", name="Send to the health record").click()
     expect(page.locator(".receipt")).to_contain_text("Stored in the health record")
 
@@ -94,6 +95,7 @@ def test_tapping_an_intimate_site_on_a_phone_proposes_sensitive(
     expect(page.get_by_text("Chosen: Buttock")).to_be_visible()
     expect(sensitivity).to_have_value("intimate")
     screenshot(page, "bodysite-picker-phone", of=page.locator("#capture-details"))
+    give_consent(page)
     page.get_by_role("button", name="Send to the health record").click()
     expect(page.locator(".receipt")).to_contain_text("Stored in the health record")
     image = ClinicalImage.objects.get()

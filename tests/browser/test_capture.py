@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, expect
 
 from imaging.models import ClinicalImage
 from records.models import Patient
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import give_consent, screenshot, sign_in
 from tests.data import corpus
 
 
@@ -42,6 +42,7 @@ def test_nurse_captures_a_photo_on_a_phone_and_sees_the_receipt(
     page.get_by_role("button", name="Heel (back)").click()
     expect(page.get_by_text("Chosen: Heel")).to_be_visible()
     page.get_by_label("Side").select_option("left")
+    give_consent(page)
     page.get_by_role("button", name="Send to the health record").click()
 
     receipt = page.locator(".receipt")
@@ -75,6 +76,7 @@ def test_a_refused_file_shows_why_and_stores_nothing(
     page.get_by_role("button", name="Find patient").click()
     page.get_by_role("button", name="Select CITIZEN, Jane").click()
     page.locator("#take-photo").set_input_files(str(fake))
+    give_consent(page)
     page.get_by_role("button", name="Send to the health record").click()
     expect(page.locator(".photo-status")).to_contain_text("not an image we can accept")
     assert not ClinicalImage.objects.exists()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 
 from records.models import Patient
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import give_consent, sign_in
 from tests.factories import jpeg_bytes
 
 
@@ -41,6 +41,7 @@ def test_the_receipt_says_which_case_applies(
     page.get_by_role("button", name="Find patient").click()
     page.get_by_role("button", name="Select CITIZEN, Jane").click()
     page.locator(button).set_input_files(str(photo))
+    give_consent(page)
     page.get_by_role("button", name="Send to the health record").click()
     receipt = page.locator(".receipt")
     expect(receipt).to_contain_text("Stored in the health record")

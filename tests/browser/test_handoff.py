@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from records.models import Patient, Ward
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import give_consent, screenshot, sign_in
 from tests.factories import PASSWORD, jpeg_bytes, staff_on
 
 REFUSED = "This capture link has expired, was already used, or is not yours."
@@ -103,6 +103,7 @@ def test_pc_hands_capture_to_the_phone_and_lists_the_photo_live(
     mobile.get_by_label("Search body sites").fill("forearm")
     expect(mobile.get_by_text("Chosen: Forearm")).to_be_visible()
     mobile.get_by_label("Side").select_option("right")
+    give_consent(mobile)
     mobile.get_by_role("button", name="Send to the health record").click()
     expect(mobile.locator(".receipt")).to_contain_text("Stored in the health record")
     screenshot(mobile, "handoff-phone-receipt")

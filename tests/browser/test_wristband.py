@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from imaging.models import ClinicalImage
 from imaging.safety.handoff import create_handoff
 from records.models import Patient
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import give_consent, screenshot, sign_in
 from tests.factories import jpeg_bytes
 from tests.imaging.helpers import stored_files
 
@@ -71,6 +71,7 @@ def test_a_wrong_wristband_is_refused_and_stores_nothing_then_the_right_one_is_s
     expect(page.locator("#scan-band")).to_be_hidden()
 
     _attach_photo(page, tmp_path)
+    give_consent(page)
     send = page.get_by_role("button", name="Send to the health record")
     expect(send).to_be_disabled()
     expect(page.locator("#send-hint")).to_have_text(
@@ -123,6 +124,7 @@ def test_the_scan_confirms_the_wristband_on_a_phone_handed_off_from_the_pc(
     expect(step.get_by_role("heading", name="Confirm the wristband")).to_be_visible()
 
     _attach_photo(page, tmp_path)
+    give_consent(page)
     send = page.get_by_role("button", name="Send to the health record")
     expect(send).to_be_disabled()
     step.get_by_role("button", name="Scan wristband").click()

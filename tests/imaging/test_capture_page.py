@@ -17,6 +17,9 @@ from tests.imaging.helpers import stored_files
 pytestmark = pytest.mark.django_db
 
 
+CONSENT = {"consent_kind": "verbal", "consent_purposes": "care"}
+
+
 @pytest.fixture
 def nurse_browser(nurse: User) -> Client:
     client = Client(enforce_csrf_checks=True)
@@ -75,7 +78,7 @@ def test_the_page_upload_without_a_time_takes_it_from_exif(
     data = corpus.SAMPLES["gps-and-comment.jpg"].data
     response = nurse_browser.post(
         f"/capture/patients/{patient.public_id}/photos/",
-        {"file": _file(data), "capture_mode": "personal_mobile"},
+        {"file": _file(data), "capture_mode": "personal_mobile", **CONSENT},
         headers=_csrf(nurse_browser),
     )
     assert response.status_code == 201
@@ -92,7 +95,7 @@ def test_the_page_upload_needs_the_csrf_token(
     client.force_login(nurse)
     response = client.post(
         f"/capture/patients/{patient.public_id}/photos/",
-        {"file": _file(jpeg_bytes()), "capture_mode": "personal_mobile"},
+        {"file": _file(jpeg_bytes()), "capture_mode": "personal_mobile", **CONSENT},
     )
     assert response.status_code == 403
     assert not ClinicalImage.objects.exists()

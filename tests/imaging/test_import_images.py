@@ -160,6 +160,8 @@ def test_import_is_not_asked_for_a_wristband_but_bedside_uploads_are(
         {
             "file": SimpleUploadedFile("p.jpg", jpeg_bytes(color="teal"), "image/jpeg"),
             "capture_mode": "personal_mobile",
+            "consent_kind": "verbal",
+            "consent_purposes": "care",
         },
     )
     for refused in (api, page):

@@ -56,6 +56,8 @@ def test_the_capture_page_names_a_gif_or_bmp_it_refuses(
         {
             "file": SimpleUploadedFile(f"photo.{fmt.lower()}", _image(fmt)),
             "capture_mode": "personal_mobile",
+            "consent_kind": "verbal",
+            "consent_purposes": "care",
         },
     )
     assert response.status_code == 415

@@ -140,6 +140,8 @@ def test_the_page_upload_with_the_wrong_wristband_says_so_beside_the_field(
         {
             "file": SimpleUploadedFile("p.jpg", jpeg_bytes(), "image/jpeg"),
             "capture_mode": "personal_mobile",
+            "consent_kind": "verbal",
+            "consent_purposes": "care",
             "wristband": "999999",
         },
     )
