@@ -29,8 +29,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("CUSTODIAN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CUSTODIAN_LOCKOUT_MINUTES", default=30))
-# Per user and per client address; a successful sign-in clears that user's and address's count.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The (username, address) pair: a flat list would lock either one, so five guesses from
+# anywhere would lock a named clinician out everywhere (issue 23.1). Guessing from many
+# addresses meets the per-username limit for new devices below (accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 403
