@@ -7,6 +7,8 @@ from config.settings.environment import DEBUG, env
 # Authentication.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Once a username is guessed at from many addresses, only its known devices sign in.
+    "accounts.lockout.NewDeviceLimitBackend",
     # Local passwords (break-glass administrators only when CUSTODIAN_LOCAL_LOGIN is off)
     # and the hospital's identity provider (accounts.oidc).
     "accounts.oidc.LocalPasswordBackend",
@@ -34,6 +36,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("CUSTODIAN_LOCKOUT_MINUTES", defau
 # addresses meets the per-username limit for new devices below (accounts.lockout).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures for one username from every address within the cool-off, after which only
+# devices it has signed in from before may sign in to it (accounts.lockout).
+CUSTODIAN_LOGIN_FAILURE_LIMIT_PER_USERNAME = env.int(
+    "CUSTODIAN_LOGIN_FAILURE_LIMIT_PER_USERNAME", default=20
+)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 403
 # Sessions: short inactivity expiry, ended when the browser closes.
