@@ -14,11 +14,11 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.signing import BadSignature
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -95,11 +95,13 @@ def failures_for_username(username: str) -> int:
     return int(total or 0)
 
 
-class NewDeviceLimitBackend(BaseBackend):
+class NewDeviceLimitBackend:
     """Refuses new devices a username guessed at from many addresses; never authenticates.
 
     Listed after axes' backend, which has already refused a locked pair; raising
     PermissionDenied ends authenticate() and counts as a failure, as axes' refusal does.
+    No get_user, on purpose: Django's force_login and session lookups take the first
+    backend that has one, and this one can restore nobody.
     """
 
     def authenticate(
@@ -126,6 +128,25 @@ class NewDeviceLimitBackend(BaseBackend):
             detail={"username": username[:150], "scope": LockScope.NEW_DEVICES.value},
         )
         raise PermissionDenied(LOCKED_MESSAGES[LockScope.NEW_DEVICES])
+
+
+@transaction.atomic
+def unlock_sign_in(*, actor: User, attempts: QuerySet[AccessAttempt]) -> int:
+    """Lift the locks these failed-attempt records hold; one audit event per pair."""
+    if not actor.has_perm("axes.delete_accessattempt"):
+        raise PermissionDenied("Only administrators may unlock sign-in.")
+    pairs = sorted(
+        set(attempts.select_for_update().values_list("username", "ip_address")),
+        key=lambda pair: (pair[0] or "", pair[1] or ""),
+    )
+    for username, address in pairs:
+        record_event(
+            actor=actor,
+            action=Action.SIGN_IN_UNLOCKED,
+            detail={"username": username or "", "ip_address": address or ""},
+        )
+    attempts.delete()
+    return len(pairs)
 
 
 def lockout_response(
