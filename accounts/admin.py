@@ -7,6 +7,8 @@ themselves a role that opens patients' records, nor make themselves a superuser.
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -23,6 +25,7 @@ from accounts.grants import (
     opens_patients,
     reactivate_account,
 )
+from accounts.lockout import unlock_sign_in
 from accounts.models import SealedTOTPDevice
 from accounts.users import disable_account
 
@@ -142,3 +145,28 @@ class SealedTOTPDeviceAdmin(admin.ModelAdmin[SealedTOTPDevice]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class SignInLockAdmin(AccessAttemptAdmin):  # type: ignore[misc]
+    """Where administrators unlock sign-in; every deletion goes through the service."""
+
+    # axes' own actions would delete without an audit event.
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock sign-in", permissions=["delete"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        unlocked = unlock_sign_in(actor=_actor(request), attempts=queryset)
+        self.message_user(request, f"Unlocked {unlocked} username and address pairs.")
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        attempts = AccessAttempt.objects.filter(pk=obj.pk)
+        unlock_sign_in(actor=_actor(request), attempts=attempts)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[AccessAttempt]
+    ) -> None:
+        unlock_sign_in(actor=_actor(request), attempts=queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInLockAdmin)

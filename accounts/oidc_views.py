@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from mozilla_django_oidc.views import (
     get_next_url,
 )
 
+from accounts.lockout import remember_device
 from accounts.middleware import View
 from accounts.oidc import (
     BACKEND_PATH,
@@ -70,6 +72,12 @@ class LoginView(auth_views.LoginView):
         context["oidc_name"] = settings.CUSTODIAN_OIDC_NAME
         context["local_login"] = settings.CUSTODIAN_LOCAL_LOGIN or not is_configured()
         return context
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser may now sign in even while the username is guessed at elsewhere.
+        remember_device(self.request, response, form.get_user())
+        return response
 
 
 class AuthenticateView(OIDCAuthenticationRequestView):  # type: ignore[misc]

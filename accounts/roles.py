@@ -66,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_access_report",
     ],
     Role.ADMINISTRATOR: [
+        # Unlocking sign-in: the failed-attempt records django-axes locks from.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

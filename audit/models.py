@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     LOGIN_FAILED = "login_failed", "Sign-in failed"
     LOCKED_OUT = "locked_out", "Locked out"
+    SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
     UPLOAD = "upload", "Uploaded"
     VIEW = "view", "Viewed"
     VIEW_GALLERY = "view_gallery", "Viewed gallery"

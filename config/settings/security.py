@@ -7,6 +7,8 @@ from config.settings.environment import DEBUG, env
 # Authentication.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Once a username is guessed at from many addresses, only its known devices sign in.
+    "accounts.lockout.NewDeviceLimitBackend",
     # Local passwords (break-glass administrators only when CUSTODIAN_LOCAL_LOGIN is off)
     # and the hospital's identity provider (accounts.oidc).
     "accounts.oidc.LocalPasswordBackend",
@@ -29,9 +31,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("CUSTODIAN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CUSTODIAN_LOCKOUT_MINUTES", default=30))
-# Per user and per client address; a successful sign-in clears that user's and address's count.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The (username, address) pair: a flat list would lock either one, so five guesses from
+# anywhere would lock a named clinician out everywhere (issue 23.1). Guessing from many
+# addresses meets the per-username limit for new devices below (accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures for one username from every address within the cool-off, after which only
+# devices it has signed in from before may sign in to it (accounts.lockout).
+CUSTODIAN_LOGIN_FAILURE_LIMIT_PER_USERNAME = env.int(
+    "CUSTODIAN_LOGIN_FAILURE_LIMIT_PER_USERNAME", default=20
+)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 403
 # Sessions: short inactivity expiry, ended when the browser closes.

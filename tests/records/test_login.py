@@ -59,6 +59,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password(
     assert response.status_code == 403
     assert b"Account locked" in response.content
     assert b"Too many failed sign-in attempts" in response.content
+    assert b"this account from this address" in response.content
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="locked_out").exists()
 

@@ -1,4 +1,4 @@
-"""Guessing passwords: lockout per user and per address, rate limits, proxies."""
+"""Guessing passwords: lockout per (username, address), rate limits, proxies."""
 
 from datetime import timedelta
 from typing import Any
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,27 @@ def test_the_lock_lifts_after_the_cool_off_and_trying_meanwhile_restarts_it(
         assert _login(client, "nurse", PASSWORD).status_code == 302
 
 
-def test_one_address_guessing_many_usernames_is_locked_out(
-    client: Client, nurse: User
+def test_an_attacker_elsewhere_cannot_lock_the_nurse_out_of_her_own_address(
+    nurse: User,
 ) -> None:
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(5):
+        _login(Client(), "nurse", "wrong-password", **attacker)
+    # The pair (nurse, attacker's address) is locked, even with the right password...
+    assert _login(Client(), "nurse", PASSWORD, **attacker).status_code == 403
+    # ...but the nurse at her own address signs in (issue 23.1: the lock was per username).
+    signed_in = _login(Client(), "nurse", PASSWORD, REMOTE_ADDR="198.51.100.7")
+    assert signed_in.status_code == 302
+
+
+def test_one_address_guessing_many_usernames_locks_none_and_meets_the_throttle(
+    nurse: User,
+) -> None:
+    # Was "locks the address": with the (username, address) pair an address alone no
+    # longer locks; spraying usernames is slowed by the per-address throttle instead.
     for number in range(5):
-        _login(client, f"guess{number}", "wrong-password")
-    assert _login(client, "nurse", PASSWORD).status_code == 403
+        _login(Client(), f"guess{number}", "wrong-password")
+    assert _login(Client(), "nurse", PASSWORD).status_code == 302
 
 
 @pytest.fixture
@@ -75,12 +90,11 @@ def behind_one_proxy(settings: Any) -> None:
 def test_behind_a_proxy_each_client_is_locked_out_on_its_own_address(
     behind_one_proxy: None, nurse: User
 ) -> None:
-    UserFactory(username="other")
     attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     colleague = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
-    for number in range(5):
-        _login(Client(), f"guess{number}", "wrong-password", **attacker)
-    assert _login(Client(), "other", PASSWORD, **attacker).status_code == 403
+    for _ in range(5):
+        _login(Client(), "nurse", "wrong-password", **attacker)
+    assert _login(Client(), "nurse", PASSWORD, **attacker).status_code == 403
     # Same proxy, different client: not caught by the attacker's lockout.
     assert _login(Client(), "nurse", PASSWORD, **colleague).status_code == 302
     failed = AuditEvent.objects.filter(action="login_failed").first()
@@ -91,24 +105,23 @@ def test_behind_a_proxy_each_client_is_locked_out_on_its_own_address(
 def test_a_client_cannot_escape_the_lockout_by_forging_forwarded_addresses(
     behind_one_proxy: None, nurse: User
 ) -> None:
-    UserFactory(username="other")
     for number in range(5):
         forged = {
             "REMOTE_ADDR": "10.0.0.1",
             "HTTP_X_FORWARDED_FOR": f"192.0.2.{number}, 203.0.113.9",
         }
-        _login(Client(), f"guess{number}", "wrong-password", **forged)
+        _login(Client(), "nurse", "wrong-password", **forged)
     again = {
         "REMOTE_ADDR": "10.0.0.1",
         "HTTP_X_FORWARDED_FOR": "192.0.2.99, 203.0.113.9",
     }
-    assert _login(Client(), "other", PASSWORD, **again).status_code == 403
+    assert _login(Client(), "nurse", PASSWORD, **again).status_code == 403
 
 
 def test_without_a_configured_proxy_forwarded_headers_are_ignored(nurse: User) -> None:
     for number in range(5):
         spoof = {"HTTP_X_FORWARDED_FOR": f"192.0.2.{number}"}
-        _login(Client(), f"guess{number}", "wrong-password", **spoof)
+        _login(Client(), "nurse", "wrong-password", **spoof)
     assert _login(Client(), "nurse", PASSWORD).status_code == 403
 
 
