@@ -387,7 +387,8 @@ _FACT_COLUMNS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _compile(expression: Any, using: str) -> tuple[str, list[Any]]:
+def compile_expression(expression: Any, using: str) -> tuple[str, list[Any]]:
+    """One expression as SQL and its params, resolved against no table in particular."""
     query = Query(ClinicalImage)
     resolved = expression.resolve_expression(query)
     sql, params = query.get_compiler(using=using).compile(resolved)
@@ -424,7 +425,7 @@ def dated_images_sql(
     for i, rule in enumerate(chosen):
         date_expr, text_expr = rule_expressions(rule, columns)
         for expression, name in ((date_expr, f"d{i}"), (text_expr, f"t{i}")):
-            sql, sql_params = _compile(expression, using)
+            sql, sql_params = compile_expression(expression, using)
             selected.append(f"{sql} AS {name}")
             params.extend(sql_params)
         pairs.append(
@@ -436,7 +437,7 @@ def dated_images_sql(
     outer_params: list[Any] = []
     outer = []
     for expression in (retain_until, basis):
-        sql, sql_params = _compile(expression, using)
+        sql, sql_params = compile_expression(expression, using)
         outer.append(sql)
         outer_params.extend(sql_params)
     sql = (

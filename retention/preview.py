@@ -5,9 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models.sql import Query
 
-from retention.compute import Facts, RuleLike, applicable_rules, retention_expressions
+from retention.compute import (
+    Facts,
+    RuleLike,
+    applicable_rules,
+    compile_expression,
+    retention_expressions,
+)
 from retention.models import RetentionRule
 
 
@@ -19,12 +24,9 @@ class Preview:
 
 
 def _evaluate(*expressions: object) -> tuple[object, ...]:
-    query = Query(RetentionRule)
-    compiler = query.get_compiler(connection=connection)
     parts, params = [], []
     for expression in expressions:
-        resolved = expression.resolve_expression(query)  # type: ignore[attr-defined]
-        sql, sql_params = compiler.compile(resolved)
+        sql, sql_params = compile_expression(expression, connection.alias)
         parts.append(sql)
         params.extend(sql_params)
     with connection.cursor() as cursor:
