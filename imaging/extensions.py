@@ -10,7 +10,7 @@ from accounts.roles import Role
 from imaging import storage_checks
 from imaging.models import ClinicalImage, Derivative
 from imaging.safety.moves import moves_awaiting
-from imaging.services.viewing import view_ward_list
+from imaging.services.viewing import view_thumbnails
 from records import hooks
 from records.models import Encounter
 
@@ -49,7 +49,7 @@ def _audit_thumbnails(request: HttpRequest, rows: list[Encounter]) -> None:
         for e in rows
         if getattr(e, "newest_image", None)
     ]
-    view_ward_list(actor=request.user, shown=shown, request=request)  # type: ignore[arg-type]
+    view_thumbnails(actor=request.user, shown=shown, request=request)  # type: ignore[arg-type]
 
 
 def register() -> None:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
+from imaging.services.viewing import view_thumbnails
 from retention import selectors
 from retention.certificate import as_csv, certificate_pdf, register_rows
 from retention.exceptions import RetentionRefused
@@ -46,12 +47,20 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """Review: counts by facility, rule and year, a sample, the items, the decisions."""
     batch = get_object_or_404(selectors.batches(), public_id=public_id)
-    items = selectors.pending_items(batch)
+    pending = selectors.pending_items(batch)
+    items = list(pending[:SHOWN])
+    # The page shows each listed image's patient name and thumbnail: one event lists them.
+    view_thumbnails(
+        actor=request.user,  # type: ignore[arg-type]
+        shown=[(item.image.patient, item.image.public_id) for item in items],
+        request=request,
+        page="disposal-batch",
+    )
     context = {
         "batch": batch,
         "summary": selectors.batch_summary(batch),
-        "pending": items.count(),
-        "items": items[:SHOWN],
+        "pending": pending.count(),
+        "items": items,
         "objections": batch.objections.select_related("raised_by"),
         "records": batch.records.all(),
         # Hide what would only error: neither the proposer nor the first approver

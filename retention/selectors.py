@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from imaging.models import ClinicalImage
+from records.models import Facility
 from retention.models import DisposalBatch, DisposalItem, DisposalRecord, RetentionRule
 
 
@@ -34,6 +35,18 @@ def kept_indefinitely() -> list[Any]:
 
 def rules() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.prefetch_related("versions")
+
+
+def rules_for(facilities: QuerySet[Facility]) -> QuerySet[RetentionRule]:
+    """The rules that can date an image of any of these facilities.
+
+    A rule applies to a facility when its jurisdiction and its sector are the
+    facility's or blank (every one): the same test as compute.applicable_rules.
+    """
+    applies = Q(pk__in=[])
+    for jurisdiction, sector in facilities.values_list("jurisdiction", "sector"):
+        applies |= Q(jurisdiction__in=["", jurisdiction], sector__in=["", sector])
+    return rules().filter(applies)
 
 
 def batches() -> QuerySet[DisposalBatch]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
-from records.models import Patient
+from records.models import Facility, Patient
 from retention import selectors
 from retention.facts import (
     active_flags,
@@ -44,8 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def rule_list(request: HttpRequest) -> HttpResponse:
-    rules = selectors.rules()
-    return render(request, "retention/retentionrule_list.html", {"rules": rules})
+    """The rules; for a manager assigned to facilities, first only those that apply there."""
+    mine = Facility.objects.filter(assignments__user=request.user).order_by("code")
+    show_all = request.GET.get("show") == "all" or not mine.exists()
+    rules = selectors.rules() if show_all else selectors.rules_for(mine)
+    context = {"rules": rules, "show_all": show_all, "my_facilities": mine}
+    return render(request, "retention/retentionrule_list.html", context)
 
 
 @login_required

@@ -63,13 +63,17 @@ def view_image(
 
 
 @transaction.atomic
-def view_ward_list(
+def view_thumbnails(
     *,
     actor: User,
     shown: Sequence[tuple[Patient, UUID]],
     request: HttpRequest | None = None,
+    page: str = "my-wards",
 ) -> AuditEvent | None:
-    """Record the newest thumbnails (patient, image) shown on my wards (none: nothing)."""
+    """Record the thumbnails (patient, image) a list page showed (none: nothing).
+
+    My wards' newest images, or the images of a disposal batch under review.
+    """
     if not shown:
         return None
     return record_event(
@@ -77,7 +81,7 @@ def view_ward_list(
         action=Action.VIEW_GALLERY,
         request=request,
         detail={
-            "page": "my-wards",
+            "page": page,
             "images": [str(image_id) for _, image_id in shown],
             "patients": [str(patient.public_id) for patient, _ in shown],
         },
