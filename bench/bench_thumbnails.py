@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from bench.common import Figure, percentiles
-from imaging.services.derivatives import PREVIEW_EDGE, render_derivatives
+from imaging.services.derivatives import draft_box, render_derivatives
 
 ROUNDS = int(os.environ.get("BENCH_THUMBNAIL_ROUNDS", "12"))
 # A 12-megapixel phone photo, the commonest original.
@@ -32,7 +32,7 @@ def _phone_photo() -> bytes:
 
 def _draft_decode(data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as im:
-        im.draft("RGB", (PREVIEW_EDGE, PREVIEW_EDGE))
+        im.draft("RGB", draft_box(im.size))
         im.load()
 
 
