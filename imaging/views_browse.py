@@ -20,7 +20,7 @@ from imaging.gallery import (
     image_page_detail,
 )
 from imaging.hooks import image_page_sections, is_kept_by
-from imaging.models import Derivative
+from imaging.models import ClinicalImage, Derivative
 from imaging.safety.sensitive import for_display, is_revealed
 from imaging.selectors import derivative_of, image_for
 from imaging.services.access import (
@@ -73,7 +73,13 @@ def image_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _derivative(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
-    image = image_for(request.user, public_id)
+    return derivative_response(request, image_for(request.user, public_id), kind)
+
+
+def derivative_response(
+    request: HttpRequest, image: ClinicalImage, kind: str
+) -> HttpResponse:
+    """An image already resolved for the user: its derivative as they may see it now."""
     derivative = derivative_of(image, kind)
     if derivative is None:
         raise Http404("Not made yet.")

@@ -1,12 +1,27 @@
 """Forms for legal pages: they validate, the services write."""
 
+import re
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 
 from legal.models import LegalMatter
-from records.selectors import patients_searchable_by
+from records.forms import DATE_FORMATS, DateInput
+
+
+class IdsField(forms.Field):
+    """Record ids posted as repeated values (checkboxes) or typed, one or more a value.
+
+    Whether each id names a patient or image the officer may reach is the service's
+    question (a wrong id answers as the API does, 404); this only collects them.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value or [])
+        ids = [part for text in values for part in re.split(r"[\s,;]+", str(text))]
+        return list(dict.fromkeys(part for part in ids if part))
 
 
 class MatterForm(forms.Form):
@@ -18,30 +33,33 @@ class MatterForm(forms.Form):
     court_or_body = forms.CharField(
         max_length=200, required=False, label="Court or body"
     )
-    patients = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, required=False
-    )
-    images = forms.CharField(
+    # Public ids of patients whose whole record (within the dates) is in scope.
+    patients = IdsField(required=False)
+    # Public ids of images chosen one by one (picked from a gallery, or typed).
+    images = IdsField(required=False, label="Record ids, one a line")
+    scope_from = forms.DateField(
         required=False,
-        label="Specific images (record ids, one a line)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Images captured from",
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
     )
-    scope_from = forms.DateField(required=False, label="Images captured from")
-    scope_to = forms.DateField(required=False, label="Images captured to")
+    scope_to = forms.DateField(
+        required=False,
+        label="Images captured to",
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["patients"]
-        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101
-        field.choices = [
-            (str(p.public_id), f"{p.full_name} (MRN {p.mrn}, {p.facility.code})")
-            for p in patients_searchable_by(user).order_by("family_name", "given_names")
-        ]
-
-    def clean_images(self) -> list[str]:
-        return [
-            line.strip() for line in self.cleaned_data["images"].split() if line.strip()
-        ]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("scope_from"), data.get("scope_to")
+        if start and end and end < start:
+            self.add_error(
+                "scope_to",
+                f"“Captured to” ({end:%d/%m/%Y}) is before “captured from” "
+                f"({start:%d/%m/%Y}): the scope would hold nothing.",
+            )
+        return data
 
 
 class ExportForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,14 +12,12 @@ from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
 from common.errors import DomainError
 from legal import selectors, services
-from legal.forms import ExportForm, MatterForm, ReleaseForm
+from legal.forms import ExportForm, ReleaseForm
 from legal.holds import release_legal_hold
 from legal.models import ExportBundle
 from legal.numbering import default_prefix
 from legal.scope import images_in_scope, open_matters_of
 from vault.responses import protected_stream
-
-UNREACHABLE = "One of the chosen patients or images is not one you may reach."
 
 
 def _message(exc: DomainError | ValidationError) -> str:
@@ -44,44 +42,6 @@ def bundle_response(request: HttpRequest, bundle: ExportBundle) -> HttpResponseB
 def home(request: HttpRequest) -> HttpResponse:
     matters = open_matters_of(request.user).prefetch_related("export_bundles")
     return render(request, "legal/legal_home.html", {"matters": matters})
-
-
-@login_required
-@permission_required(Perm.EXPORT_IMAGES, raise_exception=True)
-def matter_new(request: HttpRequest) -> HttpResponse:
-    form = MatterForm(request.POST or None, user=acting_user(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter = services.open_matter(
-                actor=acting_user(request), request=request, **form.cleaned_data
-            )
-        except Http404:
-            form.add_error(None, UNREACHABLE)
-            return render(
-                request, "legal/legal_matter_form.html", {"form": form}, status=404
-            )
-        except (DomainError, ValidationError) as exc:
-            form.add_error(None, _message(exc))
-            return render(
-                request, "legal/legal_matter_form.html", {"form": form}, status=400
-            )
-        messages.success(
-            request, f"Matter {matter.reference} opened; its hold is in place."
-        )
-        return redirect("legal:matter-detail", public_id=matter.public_id)
-    if request.method != "POST":
-        return render(request, "legal/legal_matter_form.html", {"form": form})
-    # The form offers only patients the officer may reach: any other id is refused as
-    # the API refuses it (404), the same for a patient elsewhere and for none at all.
-    unreachable = form.has_error("patients", code="invalid_choice")
-    if unreachable:
-        form.add_error(None, UNREACHABLE)
-    return render(
-        request,
-        "legal/legal_matter_form.html",
-        {"form": form},
-        status=404 if unreachable else 400,
-    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from imaging.models import ClinicalImage
 from legal.holds import is_under_hold
 from legal.verify import verify_bundle
 from records.models import Patient
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import screenshot, sign_in
 
 
@@ -27,7 +28,17 @@ def test_legal_officer_opens_a_matter_exports_and_downloads_the_bundle(
     page.get_by_label("Reference").fill("NSWSC 2026/777")
     page.get_by_label("Kind").select_option("litigation")
     page.get_by_label("Court or body").fill("Supreme Court of NSW")
-    page.get_by_label("CITIZEN, Jane", exact=False).check()
+    page.get_by_label("MRN or name").fill("citizen")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("checkbox", name="CITIZEN, Jane", exact=False).check()
+    page.get_by_role("button", name="Choose images of CITIZEN, Jane").click()
+    expect(page.get_by_role("list", name="Images to choose from")).to_contain_text(
+        str(wound_photo.public_id)
+    )
+    expect(
+        page.get_by_role("checkbox", name="CITIZEN, Jane", exact=False)
+    ).to_be_checked()
+    assert serious_violations(page) == []
     screenshot(page, "legal-matter-form")
     page.get_by_role("button", name="Open matter and place hold").click()
     expect(page.get_by_role("heading", name="NSWSC 2026/777")).to_be_visible()

@@ -327,6 +327,8 @@ EXPECTED |= {
         ),
     ),
     "legal:matter-detail": (Row(only(LEGAL), target="matter"),),
+    # A thumbnail on the matter page's picker: only once an audited picker showed it.
+    "legal:pick-thumbnail": (Row(only({"legal_officer": 404}), target="image"),),
     "legal:export-start": (
         Row(
             only({"legal_officer": (302, 302, 404)}),
