@@ -6,7 +6,13 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from imaging.models import ClinicalImage
-from retention.models import DisposalBatch, DisposalItem, DisposalRecord, RetentionRule
+from retention.models import (
+    DisposalBatch,
+    DisposalItem,
+    DisposalRecord,
+    RetentionRule,
+    RetentionRuleChange,
+)
 
 
 def due_by_year() -> list[Any]:
@@ -34,6 +40,15 @@ def kept_indefinitely() -> list[Any]:
 
 def rules() -> QuerySet[RetentionRule]:
     return RetentionRule.objects.prefetch_related("versions")
+
+
+def pending_rule_changes() -> QuerySet[RetentionRuleChange]:
+    """Rule changes awaiting a second records manager, oldest first."""
+    return (
+        RetentionRuleChange.objects.filter(status=RetentionRuleChange.Status.PENDING)
+        .select_related("rule", "proposed_by")
+        .order_by("proposed_at")
+    )
 
 
 def batches() -> QuerySet[DisposalBatch]:
