@@ -45,6 +45,10 @@ class AuditAction(models.TextChoices):
     HOLD_PLACED = "hold_placed", "Legal hold placed"
     HOLD_RELEASED = "hold_released", "Legal hold released"
     RULE_CHANGED = "rule_changed", "Retention rule changed"
+    # A change that shortens retention waits for a second records manager.
+    RULE_CHANGE_PROPOSED = "rule_change_proposed", "Retention rule change proposed"
+    RULE_CHANGE_APPROVED = "rule_change_approved", "Retention rule change approved"
+    RULE_CHANGE_REJECTED = "rule_change_rejected", "Retention rule change rejected"
     DISPOSAL_PROPOSED = "disposal_proposed", "Disposal proposed"
     DISPOSAL_APPROVED = "disposal_approved", "Disposal approved"
     DISPOSED = "disposed", "Disposed"

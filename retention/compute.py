@@ -363,7 +363,7 @@ def _latest(pairs: Sequence[tuple[Any, Any]]) -> tuple[Expression, Expression]:
     return retain_until, basis
 
 
-class _Column(Expression):
+class Column(Expression):
     """A column of a derived table, by its alias: lets each layer name the one below."""
 
     def __init__(self, table: str, name: str, output_field: Any) -> None:
@@ -419,7 +419,7 @@ def dated_images_sql(
     params: list[Any] = []
     columns = Facts()
     for fact, (column, field) in _FACT_COLUMNS.items():
-        setattr(columns, fact, _Column("f", column, field))
+        setattr(columns, fact, Column("f", column, field))
     selected = ['"f"."image_id"', '"f"."was"', '"f"."was_basis"']
     pairs: list[tuple[Any, Any]] = []
     for i, rule in enumerate(chosen):
@@ -429,7 +429,7 @@ def dated_images_sql(
             selected.append(f"{sql} AS {name}")
             params.extend(sql_params)
         pairs.append(
-            (_Column("r", f"d{i}", DateField()), _Column("r", f"t{i}", CharField()))
+            (Column("r", f"d{i}", DateField()), Column("r", f"t{i}", CharField()))
         )
     # Every piece is compiled SQL with its values in params (noqa below: no user text).
     middle = f"SELECT {', '.join(selected)} FROM ({inner_sql}) f"  # noqa: S608

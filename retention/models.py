@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from records.models import Jurisdiction, Patient, RecordClass, Sector
 
@@ -428,6 +428,68 @@ class RuleVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} verified against {self.source_title} {self.clause}"
+
+
+class RetentionRuleChange(models.Model):
+    """A rule change that would shorten retention, awaiting a second records manager."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a second records manager"
+        APPROVED = "approved", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Null: a new rule, made when the change is approved.
+    rule = models.ForeignKey(
+        RetentionRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    # The version the change was made against: approving a stale change is refused.
+    base_version = models.PositiveIntegerField(default=0)
+    content = models.JSONField()
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="rule_change_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="rule_change_reason"),
+            # Four eyes: whoever proposed a change never approves it.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | ~Q(decided_by=F("proposed_by")),
+                name="rule_change_second_manager",
+            ),
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=Q(status="pending"),
+                name="rule_change_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to {self.content.get('name', '')} ({self.status})"
 
 
 class FreezeScope(models.TextChoices):

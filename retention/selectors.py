@@ -7,7 +7,13 @@ from django.db.models.functions import ExtractYear
 
 from imaging.models import ClinicalImage
 from records.models import Facility
-from retention.models import DisposalBatch, DisposalItem, DisposalRecord, RetentionRule
+from retention.models import (
+    DisposalBatch,
+    DisposalItem,
+    DisposalRecord,
+    RetentionRule,
+    RetentionRuleChange,
+)
 
 
 def due_by_year() -> list[Any]:
@@ -47,6 +53,15 @@ def rules_for(facilities: QuerySet[Facility]) -> QuerySet[RetentionRule]:
     for jurisdiction, sector in facilities.values_list("jurisdiction", "sector"):
         applies |= Q(jurisdiction__in=["", jurisdiction], sector__in=["", sector])
     return rules().filter(applies)
+
+
+def pending_rule_changes() -> QuerySet[RetentionRuleChange]:
+    """Rule changes awaiting a second records manager, oldest first."""
+    return (
+        RetentionRuleChange.objects.filter(status=RetentionRuleChange.Status.PENDING)
+        .select_related("rule", "proposed_by")
+        .order_by("proposed_at")
+    )
 
 
 def batches() -> QuerySet[DisposalBatch]:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from retention import batch_views, law_views, views
+from retention import batch_views, change_views, law_views, views
 
 app_name = "retention"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/new/", views.rule_edit, name="rule-new"),
     path("rules/<uuid:public_id>/", views.rule_edit, name="rule-edit"),
     path("rules/<uuid:public_id>/verify/", law_views.rule_verify, name="rule-verify"),
+    path(
+        "rules/changes/<uuid:public_id>/",
+        change_views.rule_change,
+        name="rule-change",
+    ),
+    *(
+        path(
+            f"rules/changes/<uuid:public_id>/{act}/",
+            change_views.rule_change_act,
+            {"act": act},
+            name=f"rule-change-{act}",
+        )
+        for act in ("approve", "reject")
+    ),
     path("preview/", law_views.preview, name="preview"),
     path("freezes/", law_views.freeze_list, name="freezes"),
     path(

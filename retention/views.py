@@ -12,14 +12,16 @@ from accounts.permissions import Perm
 from accounts.reauth import require_recent_authentication
 from records.models import Facility, Patient
 from retention import selectors
+from retention.exceptions import RetentionRefused
 from retention.facts import (
     active_flags,
     clear_medico_legal_flag,
     set_medico_legal_flag,
 )
 from retention.forms import FlagForm, ReasonForm, RuleForm
-from retention.models import RetentionRule
-from retention.rules import preview_rule_change, save_retention_rule
+from retention.models import RetentionRule, RetentionRuleChange
+from retention.rule_changes import change_retention_rule, needs_second_manager
+from retention.rules import preview_rule_change
 from retention.sweep import due_but_unverified, sweep_retention
 
 MANAGE = Perm.MANAGE_RETENTION
@@ -48,7 +50,12 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     mine = Facility.objects.filter(assignments__user=request.user).order_by("code")
     show_all = request.GET.get("show") == "all" or not mine.exists()
     rules = selectors.rules() if show_all else selectors.rules_for(mine)
-    context = {"rules": rules, "show_all": show_all, "my_facilities": mine}
+    context = {
+        "rules": rules,
+        "show_all": show_all,
+        "my_facilities": mine,
+        "pending": selectors.pending_rule_changes(),
+    }
     return render(request, "retention/retentionrule_list.html", context)
 
 
@@ -56,31 +63,58 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 @require_recent_authentication
 def rule_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
-    """Edit or add a rule; "Preview" shows the what-if, "Save" versions and audits it."""
+    """Edit or add a rule; "Preview" shows the what-if, "Save" versions and audits it
+    (or, if it shortens retention, proposes it to a second records manager)."""
     rule = (
         get_object_or_404(RetentionRule, public_id=public_id)
         if public_id
         else RetentionRule()
     )
     form = RuleForm(request.POST or None, instance=rule)
-    what_if = None
+    what_if, needs_second = None, False
     if request.method == "POST" and form.is_valid():
-        if "save" not in request.POST:
-            what_if = preview_rule_change(actor=request.user, rule=form.instance)  # type: ignore[arg-type]
+        if "save" in request.POST:
+            saved = _save_rule(request, form)
+            if saved is not None:
+                return saved
         else:
-            save_retention_rule(
-                actor=request.user,  # type: ignore[arg-type]
-                rule=form.instance,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-            messages.success(request, "Rule saved; retention dates are recomputed.")
-            return redirect("retention:rules")
-    return render(
-        request,
-        "retention/retentionrule_form.html",
-        {"form": form, "rule": rule, "what_if": what_if},
-    )
+            what_if = preview_rule_change(actor=request.user, rule=form.instance)  # type: ignore[arg-type]
+            needs_second = needs_second_manager(form.instance, what_if)
+    context = {
+        "form": form,
+        "rule": rule,
+        "what_if": what_if,
+        "needs_second": needs_second,
+        "pending": (
+            selectors.pending_rule_changes().filter(rule=rule).first()
+            if rule.pk
+            else None
+        ),
+    }
+    return render(request, "retention/retentionrule_form.html", context)
+
+
+def _save_rule(request: HttpRequest, form: RuleForm) -> HttpResponse | None:
+    """Save the edit, or propose it if it shortens retention; None if refused."""
+    try:
+        outcome = change_retention_rule(
+            actor=request.user,  # type: ignore[arg-type]
+            rule=form.instance,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except RetentionRefused as exc:
+        form.add_error(exc.field, exc.message)
+        return None
+    if isinstance(outcome, RetentionRuleChange):
+        messages.warning(
+            request,
+            "This change would shorten retention: it takes effect only when another "
+            "records manager approves it.",
+        )
+    else:
+        messages.success(request, "Rule saved; retention dates are recomputed.")
+    return redirect("retention:rules")
 
 
 @login_required

@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, Page, expect
 from imaging.models import ClinicalImage
 from records.models import Encounter, Facility, Ward
 from retention.compute import recompute_retention
-from retention.models import DisposalRecord, RetentionRule
+from retention.models import DisposalRecord, RetentionRule, RetentionRuleChange
 from retention.sweep import sweep_retention
 from retention.verification import verify_retention_rule
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import EncounterFactory, PatientFactory, capture
 
@@ -34,6 +35,25 @@ def _manager_page(browser: Browser, base_url: str, username: str) -> Page:
     page = browser.new_context(locale="en-AU").new_page()
     sign_in(page, base_url, username)
     return page
+
+
+def _shorten_with_a_second_manager(browser: Browser, base: str, first: Page) -> None:
+    """A shortening change waits; another records manager reviews and approves it."""
+    first.goto(f"{base}/retention/rules/")
+    first.get_by_role("link", name="NSW adult").click()
+    # Back to the presets' 7 years: the shipped (unverified) rules then date no later.
+    first.get_by_label(re.compile(r"^Years \(or age\)")).fill("7")
+    first.get_by_label("Reason for the change").fill("Board resolution 12")
+    first.get_by_role("button", name="Save rule").click()
+    expect(first.get_by_text("takes effect only when another")).to_be_visible()
+    change = RetentionRuleChange.objects.get()
+    second = _manager_page(browser, base, "records.manager2")
+    second.goto(f"{base}/retention/rules/changes/{change.public_id}/")
+    expect(second.get_by_role("status")).to_contain_text("1 images would become due")
+    assert serious_violations(second) == []
+    second.get_by_role("button", name="Approve the change").click()
+    expect(second.get_by_text("Change approved")).to_be_visible()
+    second.close()
 
 
 def test_a_rule_change_is_previewed_and_a_batch_is_approved_twice_and_carried_out(
@@ -73,6 +93,7 @@ def test_a_rule_change_is_previewed_and_a_batch_is_approved_twice_and_carried_ou
     expect(first.get_by_text("Rule saved")).to_be_visible()
     image.refresh_from_db()
     assert "v2" in image.retention_basis
+    _shorten_with_a_second_manager(browser, live_server.url, first)
     # A changed rule is unverified again: nothing is disposed under it until a records
     # manager checks it against the authorised text.
     assert sweep_retention(actor=None).batch is None

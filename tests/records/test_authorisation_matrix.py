@@ -817,6 +817,14 @@ EXPECTED |= {
     "retention:freeze-switch": (
         Row(only({"records_manager": 404}), target="patient", method="POST"),
     ),
+    # A proposed rule change (ids here are "no such change"); deciding needs a POST.
+    "retention:rule-change": (Row(only({"records_manager": 404}), target="patient"),),
+    **{
+        f"retention:rule-change-{act}": (
+            Row(only({"records_manager": 404}), target="patient", method="POST"),
+        )
+        for act in ("approve", "reject")
+    },
     "retention-api:rules": (
         Row(only({"records_manager": 200}, others=403) | {"anonymous": 401}),
     ),
