@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DJANGO_DEBUG=1 CUSTODIAN_MFA_REQUIRED=0
 
-.PHONY: run run-stack test lint check bench guide install install-dev system-deps format clean
+.PHONY: run run-stack test lint check bench drill guide install install-dev system-deps format clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ format: install-dev
 
 bench: install-dev system-deps
 	bench/run.sh $(BENCH)
+
+## Faults injected into a real stack on this machine (PostgreSQL, Redis, an S3 server over
+## HTTP, gunicorn), one line per scenario; DRILL=restore picks scenarios. docs/operations.md.
+drill: install-dev
+	drill/run.sh $(DRILL)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
