@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     DISPOSAL_PROPOSED = "disposal_proposed", "Disposal proposed"
     DISPOSAL_APPROVED = "disposal_approved", "Disposal approved"
     DISPOSED = "disposed", "Disposed"
+    # After a restore: a disposal in the exported register that the restore had undone.
+    DISPOSAL_REAPPLIED = "disposal_reapplied", "Disposal re-applied after a restore"
     BREAK_GLASS = "break_glass", "Break-the-glass access"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Break-the-glass reviewed"
     SEARCH = "search", "Searched patients"

@@ -5,8 +5,12 @@ never touched again, and storage objects named in the register are removed after
 (and again on any later run), because a file deleted inside a transaction that then rolls
 back could not be brought back. Data keys kept in a database of their own (deployment.md
 §6) are destroyed the same way: after the register entry commits, and again on any later
-run, so a crash never destroys a key whose register entry did not commit.
+run, so a crash never destroys a key whose register entry did not commit. Each register
+entry is also exported off the database after it commits (retention.register_export), and
+the batch completes only once every one of its entries is in the export.
 """
+
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +22,7 @@ from imaging.models import ClinicalImage, Derivative
 from retention.compute import UNVERIFIED, recompute_for_facility
 from retention.facts import is_flagged
 from retention.models import DisposalBatch, DisposalItem, DisposalRecord
+from retention.register_export import ensure_exported, export_after_commit
 from retention.verification import NOT_VERIFIED
 from vault import blobs
 
@@ -71,7 +76,21 @@ def _register(image: ClinicalImage, batch: DisposalBatch) -> DisposalRecord:
     )
 
 
-def _discard(record: DisposalRecord) -> None:
+def destroy_image(image: ClinicalImage, destroyed_at: datetime) -> None:
+    """Everything of the image the database holds; its objects go after commit."""
+    # Hard copies inherit retention: unprinted ones go with the image; a printed one is
+    # noted in the register entry, to be destroyed by hand from the paper record.
+    for destroy in hooks.image_disposing:
+        destroy(image)
+    blobs.shred_data_keys([image.public_id])
+    Derivative.objects.filter(image=image).delete()
+    ClinicalImage.objects.filter(pk=image.pk).update(
+        status=ClinicalImage.Status.DISPOSED, disposed_at=destroyed_at
+    )
+
+
+def discard(record: DisposalRecord) -> None:
+    """Destroy the data keys and delete the objects a register entry names."""
     shown_with = [
         key
         for keys_of in hooks.keys_shown_with
@@ -103,15 +122,7 @@ def dispose_item(*, item_id: int) -> str:
         item.save(update_fields=["outcome", "note"])
         return str(item.outcome)
     record = _register(image, item.batch)
-    # Hard copies inherit retention: unprinted ones go with the image; a printed one is
-    # noted in the register entry, to be destroyed by hand from the paper record.
-    for destroy in hooks.image_disposing:
-        destroy(image)
-    blobs.shred_data_keys([image.public_id])
-    Derivative.objects.filter(image=image).delete()
-    ClinicalImage.objects.filter(pk=image.pk).update(
-        status=ClinicalImage.Status.DISPOSED, disposed_at=record.destroyed_at
-    )
+    destroy_image(image, record.destroyed_at)
     item.outcome = Outcome.DISPOSED
     item.save(update_fields=["outcome"])
     record_event(
@@ -121,7 +132,8 @@ def dispose_item(*, item_id: int) -> str:
         patient=image.patient,
         detail={"batch": str(item.batch.public_id), "basis": record.basis},
     )
-    transaction.on_commit(lambda: _discard(record))
+    transaction.on_commit(lambda: discard(record))
+    export_after_commit(record)
     return str(item.outcome)
 
 
@@ -139,8 +151,14 @@ def carry_out_disposal(*, batch_id: int) -> None:
     pending = DisposalItem.objects.filter(batch_id=batch_id, outcome=Outcome.PENDING)
     for item_id in pending.values_list("pk", flat=True).iterator():
         dispose_item(item_id=item_id)
-    for record in DisposalRecord.objects.filter(batch_id=batch_id).iterator():
-        _discard(record)
+    records = DisposalRecord.objects.filter(batch_id=batch_id).select_related(
+        "batch__proposed_by", "batch__first_approved_by", "batch__second_approved_by"
+    )
+    for record in records.iterator():
+        discard(record)
+    # Until the export holds every entry the batch stays disposing (retried hourly).
+    if not ensure_exported(records):
+        return
     DisposalBatch.objects.filter(pk=batch_id, status=Status.DISPOSING).update(
         status=Status.COMPLETED, completed_at=timezone.now()
     )

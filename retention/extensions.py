@@ -11,6 +11,7 @@ from imaging import hooks
 from imaging.models import ClinicalImage
 from records import hooks as record_hooks
 from records.models import Facility, Patient
+from retention import storage_checks
 from retention.freezes import freeze_filter
 from retention.models import DisposalBatch
 
@@ -75,6 +76,7 @@ def _redate_patient(patient: Patient) -> None:
 
 
 def register() -> None:
+    storage_checks.register()
     record_hooks.patient_facts_changed.register(_redate_patient)
     record_hooks.waiting_duties.register(_batches_to_approve)
     record_hooks.waiting_duties.register(_facilities_short_of_approvers)

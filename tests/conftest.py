@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings: Any, tmp_path: Path) -> None:
-    """Each test stores objects in its own folder, so leftovers are visible to it."""
+    """Each test stores objects (and exports its register) in its own folder, so
+    leftovers are visible to it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -41,6 +42,7 @@ def _isolated_storage(settings: Any, tmp_path: Path) -> None:
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CUSTODIAN_REGISTER_EXPORT_DIR = tmp_path / "register"
 
 
 @pytest.fixture(autouse=True)

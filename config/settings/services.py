@@ -1,5 +1,6 @@
 """What Custodian runs on: database(s), object storage, cache and Celery."""
 
+from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
@@ -43,6 +44,13 @@ if env.str("CUSTODIAN_KEYS_DATABASE_URL", default=""):
     )
     DATABASE_ROUTERS = ["vault.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Every disposal register entry is appended here as it is written, so that a restore of
+# the database cannot take it back: put it on storage that is not restored with the
+# database (docs/deployment.md §6; manage.py reapply_disposals reads it after a restore).
+CUSTODIAN_REGISTER_EXPORT_DIR = Path(
+    env.str("CUSTODIAN_REGISTER_EXPORT_DIR", default=str(DATA_DIR / "register"))
+)
 
 # Storage: local files under the data directory, or private S3-compatible object storage.
 # There is deliberately no MEDIA_URL route: stored objects are only served by audited views.
