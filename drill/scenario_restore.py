@@ -2,10 +2,14 @@
 
 Backup order (docs/operations.md): the main database, then the key store, then the
 bucket. pg_dump reads one snapshot taken as it starts; an image row in it was committed
-after its key and its object, so keys and objects copied later include them.
+after its key and its object, so keys and objects copied later include them. The
+disposal register is exported to a folder that is not backed up or restored with them
+(CUSTODIAN_REGISTER_EXPORT_DIR); after restoring, reapply_disposals reads it before the
+site reopens.
 """
 
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -16,6 +20,7 @@ from drill.uploads import Uploader
 
 BEFORE_BACKUP = 12  # receipts returned before the backup starts
 CHECKPOINT = re.compile(r"^checkpoint (\d+:[0-9a-f]{64})$", re.MULTILINE)
+REAPPLIED = re.compile(r"^Re-applied (\d+),", re.MULTILINE)
 
 
 def _checkpoint(site: Site) -> str:
@@ -61,18 +66,25 @@ def run() -> list[Outcome]:
     backup_dir = DATA_DIR / "backup"
     backup_dir.mkdir(parents=True, exist_ok=True)
     master_key, secret = new_keys(DATA_DIR / "keys")
+    # Kept apart from everything backed up and restored: both sites write and read it.
+    register = DATA_DIR / "register-export"
+    shutil.rmtree(register, ignore_errors=True)
     with S3() as s3:
         live = Site("live", s3, s3.new_bucket(), master_key, secret)
         live.extra["CUSTODIAN_DISPOSAL_WAIT_DAYS"] = "0"
         restored = Site("restored", s3, s3.new_bucket(), master_key, secret)
+        for site in (live, restored):
+            site.extra["CUSTODIAN_REGISTER_EXPORT_DIR"] = str(register)
         try:
-            return [_drill(live, restored, s3, backup_dir)]
+            return [_drill(live, restored, s3, backup_dir, register)]
         finally:
             live.drop_databases()
             restored.drop_databases()
 
 
-def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
+def _drill(
+    live: Site, restored: Site, s3: S3, backup_dir: Path, register: Path
+) -> Outcome:
     live.create_databases()
     live.migrate()
     made = live.step("setup")
@@ -98,6 +110,11 @@ def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
     _restore(backup_dir / "main.dump", restored.database)
     _restore(backup_dir / "keys.dump", restored.keys_database)
     s3.copy_bucket(backup_bucket, restored.bucket)
+    # Before the site reopens: destroy again what the restore brought back.
+    reapplied = REAPPLIED.search(
+        restored.manage("reapply_disposals", str(register)).stdout
+    )
+    assert reapplied, "reapply_disposals printed no summary"
     with serving(restored) as api:
         recovery_time = time.monotonic() - restore_started
         token = api.token("ward.nurse")
@@ -120,7 +137,7 @@ def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
     audit = restored.manage("verify_audit", "--checkpoint", checkpoint, check=False)
     storage_ok, problems = _storage_problems(restored)
     disposed = restored.step("readable", made["old_image"], made["old_sha256"])
-    disposal_held = not disposed["readable"]
+    disposal_held = not disposed["readable"] and not problems.get("UNSHREDDED")
     return Outcome(
         name="restore",
         fault="site lost; restored from pg_dump (main, keys) + bucket copy",
@@ -138,7 +155,7 @@ def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
             + ("clean" if audit.returncode == 0 else "BROKEN")
             + "; the disposed image "
             + (
-                "stays disposed"
+                "stays disposed (re-applied from the exported register)"
                 if disposal_held
                 else "is READABLE AGAIN (its key came back with the key store's backup)"
             )
@@ -147,7 +164,8 @@ def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
         and duplicated == 0
         and audit.returncode == 0
         and not after_disposal["readable"]
-        and disposal["status"] == "disposed",
+        and disposal["status"] == "disposed"
+        and disposal_held,
         figures={
             "recovery_point_s": round(lost_at - newest_kept, 1),
             "recovery_time_s": round(recovery_time, 1),
@@ -156,6 +174,7 @@ def _drill(live: Site, restored: Site, s3: S3, backup_dir: Path) -> Outcome:
             "lost_before_backup": len(lost_before),
             "lost_after_backup": len(lost) - len(lost_before),
             "disposed_image_stays_disposed": disposal_held,
+            "disposals_reapplied": int(reapplied[1]),
             "verify_storage_problems": problems,
         },
     )

@@ -89,7 +89,8 @@ def test_stored_hard_copies_and_bundles_pass_and_are_no_orphans(
     assert err == ""
     # Two originals, two PDFs and a bundle: each checked, each claimed by its row.
     assert (
-        "Checked 2 images, 2 hard-copy files, 1 export bundles, 3 data keys, "
+        "Checked 2 images, 2 hard-copy files, 1 export bundles, "
+        "0 disposal register entries, 3 data keys, "
         "5 stored objects listed: 0 problems." in out
     )
 

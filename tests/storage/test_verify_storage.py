@@ -33,7 +33,8 @@ def test_a_healthy_store_passes(
     out, err = verify()
 
     assert (
-        "Checked 1 images, 0 hard-copy files, 0 export bundles, 1 data keys, "
+        "Checked 1 images, 0 hard-copy files, 0 export bundles, "
+        "0 disposal register entries, 1 data keys, "
         "3 stored objects listed: 0 problems." in out
     )
     assert err == ""

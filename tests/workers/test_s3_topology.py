@@ -131,6 +131,7 @@ def test_a_photo_and_its_legal_export_go_through_a_worker_into_s3(
     call_command("verify_storage", stdout=out, stderr=err)
     assert err.getvalue() == ""
     assert (
-        "Checked 1 images, 0 hard-copy files, 1 export bundles, 1 data keys, "
+        "Checked 1 images, 0 hard-copy files, 1 export bundles, "
+        "0 disposal register entries, 1 data keys, "
         "4 stored objects listed: 0 problems." in out.getvalue()
     )
