@@ -63,7 +63,7 @@ def _known_accounts(request: HttpRequest) -> list[str]:
         )
     except (KeyError, BadSignature):
         return []
-    return value.split(",")
+    return value.split(",") if value else []
 
 
 def is_known_device(request: HttpRequest, username: str) -> bool:

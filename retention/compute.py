@@ -370,9 +370,11 @@ class Column(Expression):
         super().__init__(output_field=output_field)
         self.table, self.name = table, name
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self, compiler: Any, connection: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         quote = connection.ops.quote_name
-        return f"{quote(self.table)}.{quote(self.name)}", []
+        return f"{quote(self.table)}.{quote(self.name)}", ()
 
 
 # The facts of each image, selected once as columns of the innermost layer.

@@ -1,7 +1,10 @@
 """Retention pages for records managers: dashboard, rules with a what-if, flags."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,7 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 def rule_list(request: HttpRequest) -> HttpResponse:
     """The rules; for a manager assigned to facilities, first only those that apply there."""
-    mine = Facility.objects.filter(assignments__user=request.user).order_by("code")
+    user = cast(User, request.user)
+    mine = Facility.objects.filter(assignments__user=user).order_by("code")
     show_all = request.GET.get("show") == "all" or not mine.exists()
     rules = selectors.rules() if show_all else selectors.rules_for(mine)
     context = {
