@@ -7,6 +7,7 @@ themselves a role that opens patients' records, nor make themselves a superuser.
 
 from typing import Any
 
+import knox.admin  # noqa: F401 - registers knox's own token admin, replaced below
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
@@ -16,7 +17,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from knox.models import AuthToken
 
+from accounts.api_tokens import revoke_api_token
 from accounts.grants import (
     SELF_GRANT_REFUSED,
     account_created,
@@ -26,7 +29,8 @@ from accounts.grants import (
     reactivate_account,
 )
 from accounts.lockout import unlock_sign_in
-from accounts.models import SealedTOTPDevice
+from accounts.models import ApiToken, SealedTOTPDevice
+from accounts.permissions import may_manage_users
 from accounts.users import disable_account
 
 # Only a superuser may hand out these: each bypasses the roles.
@@ -170,3 +174,53 @@ class SignInLockAdmin(AccessAttemptAdmin):  # type: ignore[misc]
 
 admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, SignInLockAdmin)
+
+
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Administrators list every user's API tokens and revoke them through the service.
+
+    Only digests are stored, so there is nothing here to copy; tokens are issued only by
+    signing in (POST /api/token/), never made in the admin.
+    """
+
+    actions = ["revoke"]
+    list_display = ["user", "device", "created", "last_used_at", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "device"]
+    fields = ["user", "device", "created", "last_used_at", "expiry"]
+    readonly_fields = ("user", "device", "created", "last_used_at", "expiry")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_manage_users(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_users(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_users(request.user)
+
+    @admin.action(description="Revoke (sign the device out)", permissions=["delete"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        self.delete_queryset(request, queryset)
+        self.message_user(request, "The selected tokens no longer work.")
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        revoke_api_token(actor=_actor(request), token=obj, request=request)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[ApiToken]
+    ) -> None:
+        for token in queryset.select_related("user"):
+            revoke_api_token(actor=_actor(request), token=token, request=request)
+
+
+# knox registers its own model, swapped out here for accounts.ApiToken (no table).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+admin.site.register(ApiToken, ApiTokenAdmin)

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401  (connects the sign-in receiver)
+        from accounts import (
+            receivers,  # noqa: F401  (connects the sign-in receiver)
+            schema,  # noqa: F401  (describes the token to the schema)
+        )
         from accounts.checks import check_shared_cache
 
         checks.register(check_shared_cache, checks.Tags.security)

@@ -13,10 +13,12 @@ from typing import Any
 from django.db import models
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AbstractAuthToken
 
 from vault import crypto
 
 SECRET_BYTES = 20
+DEVICE_NAME_LENGTH = 120
 
 
 class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
@@ -93,3 +95,21 @@ class ProviderIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer}"
+
+
+class ApiToken(AbstractAuthToken):  # type: ignore[misc]
+    """An API token for one device: knox keeps only its hash (digest) and first characters.
+
+    The key itself is shown once, when issued (accounts.api_tokens.issue_api_token).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    device = models.CharField(max_length=DEVICE_NAME_LENGTH, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.device or 'an unnamed device'}"

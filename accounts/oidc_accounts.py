@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group, User
 from django.core.checks import CheckMessage, Error
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import end_all_api_tokens
 from accounts.hooks import Workplaces, workplaces_from_claims
 from accounts.mfa import has_confirmed_device
 from accounts.models import ProviderIdentity
@@ -274,7 +274,7 @@ def end_provider_session(
         User.objects.filter(pk=user.pk).update(is_active=False)
         identity.is_disabled_by_provider = True
         identity.save(update_fields=["is_disabled_by_provider"])
-        Token.objects.filter(user=user).delete()
+        end_all_api_tokens(user=user)
     record_event(
         actor=user,
         action=Action.OIDC_SESSION_ENDED,

@@ -18,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
+
+from accounts.models import ApiToken
 
 REAUTHENTICATED_AT = "custodian_reauthenticated_at"
 
@@ -77,7 +78,7 @@ class RecentlyAuthenticated(BasePermission):
     message = "Confirm who you are first: sign in again or request a new token."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        if isinstance(request.auth, Token):
+        if isinstance(request.auth, ApiToken):
             window = timedelta(minutes=settings.CUSTODIAN_REAUTH_MINUTES)
             return bool(request.auth.created >= timezone.now() - window)
         return recently_authenticated(request._request)

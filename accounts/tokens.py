@@ -1,21 +1,20 @@
-"""API tokens, issued by POST /api/token/ (username, password, and otp)."""
+"""API tokens, issued by POST /api/token/ (username, password, otp, and device)."""
 
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api_tokens import device_name, issue_api_token
 from accounts.mfa import mfa_required_for, verify_code
-from audit.services import Action, record_event
+from accounts.models import DEVICE_NAME_LENGTH
 
 
 class TokenRequest(serializers.Serializer[Any]):
@@ -26,20 +25,15 @@ class TokenRequest(serializers.Serializer[Any]):
         required=False,
         help_text="The current code from the authenticator app (privileged roles).",
     )
+    device = serializers.CharField(
+        max_length=DEVICE_NAME_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="A name for this device, listed with its token (else its User-Agent).",
+    )
 
 
 Detail = inline_serializer("Detail", {"detail": serializers.CharField()})
-
-
-@transaction.atomic
-def issue_token(*, user: User, request: Any) -> Token:
-    """Replace the user's token with a fresh one (its lifetime starts now)."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    record_event(
-        actor=user, action=Action.LOGIN, request=request, detail={"channel": "api"}
-    )
-    return token
 
 
 class ObtainTokenView(APIView):
@@ -79,8 +73,9 @@ class ObtainTokenView(APIView):
                 request=request._request,
             )
             return _refused("A valid one-time code (otp) is required for your role.")
-        token = issue_token(user=user, request=request._request)
-        return Response({"token": token.key})
+        device = device_name(form.validated_data.get("device", ""), request._request)
+        _, key = issue_api_token(user=user, device=device, request=request._request)
+        return Response({"token": key})
 
 
 def _refused(message: str) -> Response:

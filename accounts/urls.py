@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from accounts import oidc_views, views
+from accounts import oidc_views, token_views, views
 from accounts.tokens import ObtainTokenView
 
 auth_patterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,12 @@ auth_patterns: list[URLPattern | URLResolver] = [
     path("accounts/mfa/verify/", views.mfa_verify, name="mfa-verify"),
     path("accounts/reauth/", views.reauthenticate, name="reauth"),
     path("accounts/security/", views.account_security, name="account-security"),
+    path("accounts/tokens/", token_views.api_token_list, name="api-tokens"),
+    path(
+        "accounts/tokens/<uuid:public_id>/revoke/",
+        token_views.api_token_revoke,
+        name="api-token-revoke",
+    ),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

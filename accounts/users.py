@@ -5,8 +5,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import end_all_api_tokens
 from accounts.models import SealedTOTPDevice
 from accounts.permissions import may_manage_users
 from audit.services import Action, record_event
@@ -31,13 +31,17 @@ def disable_account(*, actor: User, user: User, reason: str) -> int:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = Session.objects.filter(session_key__in=_sessions_of(user)).delete()[0]
-    Token.objects.filter(user=user).delete()
+    tokens = end_all_api_tokens(user=user)
     SealedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
     record_event(
         actor=actor,
         action=Action.ACCOUNT_DISABLED,
         target=user,
         reason=reason,
-        detail={"username": user.username, "sessions_ended": ended},
+        detail={
+            "username": user.username,
+            "sessions_ended": ended,
+            "api_tokens_ended": tokens,
+        },
     )
     return ended

@@ -33,6 +33,9 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Sign-in failed"
     LOCKED_OUT = "locked_out", "Locked out"
     SIGN_IN_UNLOCKED = "sign_in_unlocked", "Sign-in unlocked"
+    # One device's API token ended by its owner or an administrator (a login audits
+    # the issue); reason says when the oldest made room for a new device.
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     UPLOAD = "upload", "Uploaded"
     VIEW = "view", "Viewed"
     VIEW_GALLERY = "view_gallery", "Viewed gallery"

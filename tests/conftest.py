@@ -18,6 +18,7 @@ from tests.factories import (
     PatientFactory,
     UserFactory,
     WardFactory,
+    api_key_for,
     capture,
     staff_on,
 )
@@ -149,12 +150,10 @@ def wound_photo(nurse: User, patient: Patient) -> ClinicalImage:
 
 def _api_client_for(user: User) -> Any:
     """An API client signed in just now with a device token of the user's own."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     client = APIClient()
-    token = Token.objects.create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

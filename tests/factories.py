@@ -5,10 +5,12 @@ from datetime import timedelta
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import ApiToken
 from accounts.roles import Role
 from accounts.rolesync import ensure_roles
 from imaging.models import ClinicalImage
@@ -80,6 +82,17 @@ class EncounterFactory(factory.django.DjangoModelFactory[Encounter]):
     ward = factory.SubFactory(WardFactory)
     started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
     ended_at = None
+
+
+def api_key_for(user: User, *, device: str = "Test phone") -> str:
+    """The key of a token the user's device holds from a sign-in before the test began.
+
+    Made as POST /api/token/ makes it (hashed by knox, CUSTODIAN_API_TOKEN_HOURS long)
+    but without that sign-in's audit event, so tests can assert that nothing was audited.
+    """
+    lifetime = timedelta(hours=settings.CUSTODIAN_API_TOKEN_HOURS)
+    _, key = ApiToken.objects.create(user=user, expiry=lifetime, device=device)
+    return str(key)
 
 
 def staff_on(ward: Ward, *, username: str, role: Role = Role.WARD_STAFF) -> User:

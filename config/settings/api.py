@@ -1,11 +1,26 @@
 """The REST API: authentication, throttles, paging, errors and the OpenAPI schema."""
 
+from datetime import timedelta
+
 from config.settings.environment import env
 
 # API: expiring tokens, per-user throttling, errors that never leak internals.
+# A token lasts one shift from sign-in and is not extended by use: a phone left signed
+# in stops working by itself. Signing in again on a device issues a new token.
 CUSTODIAN_API_TOKEN_HOURS = env.int("CUSTODIAN_API_TOKEN_HOURS", default=12)
+# Live tokens a user may hold (one per device); the oldest is revoked to make room.
+CUSTODIAN_API_TOKENS_PER_USER = env.int("CUSTODIAN_API_TOKENS_PER_USER", default=10)
 CUSTODIAN_API_USER_RATE = env.str("CUSTODIAN_API_USER_RATE", default="1200/hour")
 CUSTODIAN_API_ANON_RATE = env.str("CUSTODIAN_API_ANON_RATE", default="120/hour")
+
+# django-rest-knox: only a SHA-512 digest of each token is stored, in accounts.ApiToken
+# (which adds the device); the header stays "Authorization: Token <key>" (DESIGN.md §6).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model's name
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(hours=CUSTODIAN_API_TOKEN_HOURS),
+    "AUTO_REFRESH": False,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,7 +11,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens, stored hashed, one per device (accounts.ApiToken, docs/security.md).
+    "knox",
     "drf_spectacular",
     "axes",
     "csp",

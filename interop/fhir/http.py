@@ -37,7 +37,8 @@ View = Callable[..., HttpResponseBase]
 class BearerTokenAuthentication(ExpiringTokenAuthentication):
     """The API token, sent as `Authorization: Bearer <token>` (FHIR's convention)."""
 
-    keyword = "Bearer"
+    def authenticate_header(self, request: Any) -> str:
+        return "Bearer"
 
 
 class RequestOnlySession(SessionBase):
@@ -114,7 +115,7 @@ def _refuse_if_too_fast(request: HttpRequest) -> None:
 def authenticate(request: HttpRequest) -> None:
     """Set request.user from the Bearer token; 401 without a valid one, 429 if too fast."""
     try:
-        found = BearerTokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+        found = BearerTokenAuthentication().authenticate(request)
     except AuthenticationFailed as exc:
         found, failure = None, str(exc.detail)
     else:

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import ProviderIdentity
+from accounts.api_tokens import issue_api_token
+from accounts.models import ApiToken, ProviderIdentity
 from accounts.oidc import forget_provider
 from accounts.roles import Role
 from audit.models import AuditEvent
@@ -47,9 +47,9 @@ def test_a_leaver_disabled_at_the_provider_loses_session_and_api_tokens(
     oidc.add_user("lee.leaver", roles=["nurse"])
     assert browser.sign_in("lee.leaver").status_code == 302
     user = User.objects.get(username="lee.leaver")
-    token = Token.objects.create(user=user)
+    _, key = issue_api_token(user=user, device="Phone")
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/patients/").status_code == 200
     oidc.control("disable", username="lee.leaver")
 
@@ -94,10 +94,12 @@ def test_an_account_an_administrator_disabled_stays_disabled(
     oidc.add_user("amy.nurse", roles=["nurse"])
     browser.sign_in("amy.nurse")
     browser.client.post("/accounts/logout/")
-    token = Token.objects.create(user=User.objects.get(username="amy.nurse"))
+    _, key = issue_api_token(
+        user=User.objects.get(username="amy.nurse"), device="Phone"
+    )
     User.objects.filter(username="amy.nurse").update(is_active=False)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     # A deactivated user's API token stops working at once.
     assert api.get("/api/patients/").status_code == 401
     before = AuditEvent.objects.count()
@@ -191,7 +193,7 @@ def test_with_local_login_off_only_break_glass_administrators_use_passwords(
         "/api/token/", {"username": nurse.username, "password": PASSWORD}
     )
     assert token.status_code in (400, 401, 403)
-    assert not Token.objects.filter(user=nurse).exists()
+    assert not ApiToken.objects.filter(user=nurse).exists()
 
     signed_in = client.post(
         "/accounts/login/", {"username": admin.username, "password": PASSWORD}

@@ -14,7 +14,8 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.media import Media
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
-from rest_framework.authtoken.models import Token
+
+from tests.factories import api_key_for
 
 MODELS: dict[str, Any] = {
     model.__name__: model
@@ -59,7 +60,7 @@ def fhir_client(user: User | None = None) -> FhirClient:
     """A client with a new API token of the user's (or none at all)."""
     if user is None:
         return FhirClient()
-    return FhirClient(Token.objects.create(user=user).key)
+    return FhirClient(api_key_for(user, device="EMR"))
 
 
 def outcome(response: Any, status: int) -> dict[str, Any]:

@@ -4,13 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEvent
 from records.models import IdentifierType, Patient, PatientIdentifier
-from tests.factories import FacilityFactory, PatientFactory
+from tests.factories import FacilityFactory, PatientFactory, api_key_for
 from tests.interop.fhir_support import FhirClient, fhir_client, outcome, valid_r4
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_a_malformed_id_is_a_fhir_404(nurse: User) -> None:
 def test_without_a_valid_bearer_token_the_answer_is_401(
     nurse: User, patient: Patient, authorization: str | None
 ) -> None:
-    key = Token.objects.create(user=nurse).key
+    key = api_key_for(nurse, device="EMR")
     headers = {}
     if authorization:
         headers["HTTP_AUTHORIZATION"] = authorization.format(key=key)
@@ -77,11 +77,10 @@ def test_without_a_valid_bearer_token_the_answer_is_401(
 
 
 def test_an_expired_token_is_refused(nurse: User, patient: Patient) -> None:
-    token = Token.objects.create(user=nurse)
-    Token.objects.filter(pk=token.pk).update(
-        created=timezone.now() - timedelta(hours=13)
-    )
-    response = FhirClient(token.key).get(f"/fhir/Patient/{patient.public_id}")
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(hours=13), tick=False):
+        key = api_key_for(nurse, device="EMR")
+    response = FhirClient(key).get(f"/fhir/Patient/{patient.public_id}")
 
     assert "expired" in outcome(response, 401)["issue"][0]["diagnostics"]
 

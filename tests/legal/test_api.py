@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import issue_api_token
 from audit.models import AuditEvent
 from imaging.models import ClinicalImage
 from legal.holds import is_under_hold
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def client_for(user: User) -> APIClient:
     """A device that signed in just now (a fresh token: exports need a recent sign-in)."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue_api_token(user=user, device="Laptop")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

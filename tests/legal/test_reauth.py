@@ -7,9 +7,10 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import issue_api_token
+from accounts.models import ApiToken
 from imaging.models import ClinicalImage
 from legal.models import ExportBundle
 from legal.services import open_matter
@@ -45,12 +46,12 @@ def test_an_old_token_cannot_start_an_export(
     legal_officer: User, patient: Patient, wound_photo: ClinicalImage
 ) -> None:
     matter_id = _matter(legal_officer, patient)
-    token = Token.objects.create(user=legal_officer)
-    Token.objects.filter(pk=token.pk).update(
+    token, key = issue_api_token(user=legal_officer, device="Laptop")
+    ApiToken.objects.filter(pk=token.pk).update(
         created=timezone.now() - timedelta(hours=1)
     )
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.post(f"/api/matters/{matter_id}/exports/", {}, format="json")
     assert response.status_code == 403
     assert not ExportBundle.objects.exists()

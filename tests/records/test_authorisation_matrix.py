@@ -5,8 +5,8 @@ below also read the OpenAPI schema, so a new URL without a row in EXPECTED fails
 
 To add a row: key it by the URL's name ("namespace:name"), say what the URL's kwarg refers
 to (target: "patient", "image", "access", "user", "ward", "photographed" (a patient with
-an image), "hardcopy", "matter", "hold", "export", "bundle" or None; kwarg "" puts it in
-the body where the data says "{}") and give the answer each role gets: one
+an image), "hardcopy", "matter", "hold", "export", "bundle", "api-token" or None; kwarg ""
+puts it in the body where the data says "{}") and give the answer each role gets: one
 status for every case, or a tuple (own-ward patient's, other-ward patient's, no such one).
 "own" is the nurse's ward; "other" is the outsider's ward (same facility).
 """
@@ -22,6 +22,7 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts.api_tokens import issue_api_token
 from audit.models import AuditEvent
 from hardcopy import services as hardcopy
 from hardcopy.models import HardCopy
@@ -561,6 +562,16 @@ EXPECTED |= {
     "auth:mfa-verify": (Row(everyone(302, anonymous=302)),),
     "auth:reauth": (Row(everyone(200, anonymous=302)),),
     "auth:account-security": (Row(everyone(200, anonymous=302)),),
+    "auth:api-tokens": (Row(everyone(200, anonymous=302)),),
+    # Each user revokes only their own devices' tokens (administrators do so in /admin/).
+    "auth:api-token-revoke": (
+        Row(
+            everyone(404, anonymous=302)
+            | {"nurse": (302, 404, 404), "outsider": (404, 302, 404)},
+            target="api-token",
+            method="POST",
+        ),
+    ),
 }
 
 
@@ -655,9 +666,8 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
         return str(photo(actor=staff, patient=patient).public_id)
     if row.target in ("handoff", "handoff-token", "move"):
         return _safety_target(row.target, staff, patient)
-    if row.target == "user":
-        # A user's activity: the ward nurse (own case) or the other ward's (other case).
-        return staff.get_username()
+    if row.target in STAFF_TARGETS:
+        return STAFF_TARGETS[row.target](staff)
     if row.target == "ward":
         return str(
             request.getfixturevalue("ward" if case == "own" else "other_ward").public_id
@@ -674,6 +684,16 @@ def target_for(row: Row, case: str, request: pytest.FixtureRequest) -> str | Non
         actor=stranger, patient=patient, reason_code="other", reason_text="Handover"
     )
     return str(access.public_id)
+
+
+# Things of the case's staff member: the ward nurse (own case) or the other ward's.
+STAFF_TARGETS: dict[str, Callable[[User], str]] = {
+    # A user's activity.
+    "user": lambda staff: staff.get_username(),
+    "api-token": lambda staff: str(
+        issue_api_token(user=staff, device="Ward phone")[0].public_id
+    ),
+}
 
 
 def printed_copy(staff: User, image: ClinicalImage) -> HardCopy:

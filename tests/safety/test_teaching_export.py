@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import issue_api_token
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from imaging.exceptions import PatientNotFound
 from imaging.models import ClinicalImage
@@ -253,13 +254,13 @@ def test_the_api_needs_a_fresh_token_and_answers_the_zip(
     nurse: User, patient: Patient
 ) -> None:
     image = _consented(nurse, patient)
-    token = Token.objects.create(user=nurse)
+    token, key = issue_api_token(user=nurse, device="Laptop")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     url = f"/api/patients/{patient.public_id}/teaching-exports/"
     body = {"purpose": "teaching", "images": _ids(image)}
     assert client.post(url, body, format="json").status_code == 200
-    Token.objects.filter(pk=token.pk).update(
+    ApiToken.objects.filter(pk=token.pk).update(
         created=timezone.now() - timedelta(hours=1)
     )
     assert client.post(url, body, format="json").status_code == 403
@@ -269,8 +270,8 @@ def test_the_api_needs_a_fresh_token_and_answers_the_zip(
 def test_the_api_names_the_refused_images(nurse: User, patient: Patient) -> None:
     image = _consented(nurse, patient, consent_purposes=("care",))
     client = APIClient()
-    token = Token.objects.create(user=nurse)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue_api_token(user=nurse, device="Laptop")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.post(
         f"/api/patients/{patient.public_id}/teaching-exports/",
         {"purpose": "teaching", "images": _ids(image)},

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import issue_api_token
+from accounts.models import ApiToken
 from accounts.users import disable_account
 from audit.models import AuditEvent
 from tests.factories import PASSWORD
@@ -93,14 +94,14 @@ def test_disabling_an_account_ends_its_sessions_and_tokens(
     phone, desktop = Client(), Client()
     _sign_in(phone, "nurse")
     _sign_in(desktop, "nurse")
-    Token.objects.create(user=nurse)
+    issue_api_token(user=nurse, device="Phone")
     bystander = Client()
     bystander.force_login(administrator)
     ended = disable_account(actor=administrator, user=nurse, reason="Left the hospital")
     assert ended == 2
     assert not _signed_in(phone)
     assert not _signed_in(desktop)
-    assert not Token.objects.filter(user=nurse).exists()
+    assert not ApiToken.objects.filter(user=nurse).exists()
     assert bystander.get("/").status_code == 200
     nurse.refresh_from_db()
     assert not nurse.is_active
