@@ -3,7 +3,8 @@
 The only mapper of failures to answers (REST_FRAMEWORK["EXCEPTION_HANDLER"]): domain
 failures (common.errors.DomainError and its subclasses in every app) keep their status,
 message and field; Django's PermissionDenied and Http404 keep their message; field
-errors are lists, under a detail sentence; anything unexpected is a plain 500 with no
+errors are lists, under a detail sentence; a dependency that is down (database, object
+store, broker) is a 503 with Retry-After; anything unexpected is a plain 500 with no
 stack trace or internal name.
 """
 
@@ -20,6 +21,7 @@ from rest_framework.views import set_rollback
 
 from common.api import FIELDS_INVALID
 from common.errors import DomainError
+from common.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE, is_unavailable
 
 logger = logging.getLogger("custodian.api")
 
@@ -45,6 +47,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(exc.body(), status=exc.status_code)
     exc = _as_drf(exc)
     response = drf_exception_handler(exc, context)
+    if response is None and is_unavailable(exc):
+        # A dependency is down: nothing was kept, and the same request may succeed.
+        logger.warning("API request refused: a dependency is unavailable", exc_info=exc)
+        set_rollback()
+        return unavailable_response()
     if response is None:
         # Logged in full for us; the client learns only that it failed.
         logger.exception("Unhandled API error", exc_info=exc)
@@ -53,6 +60,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = _with_detail(response.data)
     return response
+
+
+def unavailable_response() -> Response:
+    """503 with Retry-After: what a client is told while a dependency is down."""
+    return Response(
+        {"detail": UNAVAILABLE},
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _with_detail(data: Any) -> dict[str, Any]:

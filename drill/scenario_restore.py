@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from drill.left import kinds, storage_problems
 from drill.outcome import Outcome
 from drill.stack import DATA_DIR, S3, Site, new_keys, psql, serving, sha256
 from drill.uploads import Uploader
@@ -50,16 +51,6 @@ def _dump(database: str, path: Path) -> None:
 def _restore(path: Path, database: str) -> None:
     connect = ["-h", "127.0.0.1", "-U", "postgres", "-d", database]
     subprocess.run(["pg_restore", *connect, "--no-owner", str(path)], check=True)
-
-
-def _storage_problems(site: Site) -> tuple[bool, dict[str, int]]:
-    done = site.manage("verify_storage", check=False)
-    kinds: dict[str, int] = {}
-    for line in done.stderr.splitlines():
-        word = line.split(" ", 1)[0].rstrip(":")
-        if word.isupper():
-            kinds[word] = kinds.get(word, 0) + 1
-    return done.returncode == 0, kinds
 
 
 def run() -> list[Outcome]:
@@ -135,7 +126,7 @@ def _drill(
         )
     )
     audit = restored.manage("verify_audit", "--checkpoint", checkpoint, check=False)
-    storage_ok, problems = _storage_problems(restored)
+    storage_ok, problems = storage_problems(restored)
     disposed = restored.step("readable", made["old_image"], made["old_sha256"])
     disposal_held = not disposed["readable"] and not problems.get("UNSHREDDED")
     return Outcome(
@@ -150,7 +141,7 @@ def _drill(
             f"lost {len(lost_before)} of {len(before)} receipted before the backup "
             f"({len(lost)} of {len(uploader.receipts)} in all), duplicated {duplicated}, "
             f"orphans {problems.get('ORPHAN', 0)}, verify_storage "
-            + ("clean" if storage_ok else _kinds(problems))
+            + ("clean" if storage_ok else kinds(problems))
             + ", verify_audit against the checkpoint "
             + ("clean" if audit.returncode == 0 else "BROKEN")
             + "; the disposed image "
@@ -178,7 +169,3 @@ def _drill(
             "verify_storage_problems": problems,
         },
     )
-
-
-def _kinds(problems: dict[str, int]) -> str:
-    return "reports " + ", ".join(f"{kind} {n}" for kind, n in sorted(problems.items()))

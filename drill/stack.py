@@ -111,6 +111,9 @@ class Site:
     secret_key: str
     keys_apart: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    # Where the app reaches them (a drill.faultproxy in between, if set).
+    s3_endpoint: str = ""
+    pg: str = PG
 
     @property
     def database(self) -> str:
@@ -123,8 +126,8 @@ class Site:
     def env(self) -> dict[str, str]:
         env = clean_env(
             DATA_DIR / self.name,
-            **s3_environment(self.s3.endpoint_url, self.bucket),
-            DATABASE_URL=f"{PG}/{self.database}",
+            **s3_environment(self.s3_endpoint or self.s3.endpoint_url, self.bucket),
+            DATABASE_URL=f"{self.pg}/{self.database}",
             DJANGO_SECRET_KEY=self.secret_key,
             CUSTODIAN_MASTER_KEY_FILE=str(self.master_key_file),
             CUSTODIAN_MFA_REQUIRED="0",
@@ -135,7 +138,7 @@ class Site:
             **self.extra,
         )
         if self.keys_apart:
-            env["CUSTODIAN_KEYS_DATABASE_URL"] = f"{PG}/{self.keys_database}"
+            env["CUSTODIAN_KEYS_DATABASE_URL"] = f"{self.pg}/{self.keys_database}"
         return env
 
     def create_databases(self) -> None:
@@ -246,6 +249,29 @@ class Api:
                 pass
             time.sleep(0.2)
         raise RuntimeError("the app did not become ready in time")
+
+    def readiness(self) -> tuple[int, dict[str, str]]:
+        """/readyz's status and what it says of each dependency."""
+        try:
+            answer = requests.get(f"{self.base}/readyz", timeout=10)
+        except requests.RequestException as error:
+            return 0, {"error": type(error).__name__}
+        return answer.status_code, answer.json()
+
+    def watch_readiness(self, seconds: float) -> list[str]:
+        """Ask /readyz twice a second for seconds: "STATUS what is down" each time."""
+        said: list[str] = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            status, body = self.readiness()
+            down = [
+                k
+                for k, v in body.items()
+                if k != "status" and str(v).startswith("unavailable")
+            ]
+            said.append(f"{status} {','.join(down) or 'nothing down'}")
+            time.sleep(0.5)
+        return said
 
     def token(self, username: str) -> str:
         answer = requests.post(

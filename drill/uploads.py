@@ -33,6 +33,10 @@ class Uploader:
     seen: Counter[str] = field(default_factory=Counter)
     gave_up: int = 0
     last_refusal: str = ""
+    # The bytes of every upload given up on: none of them may have been stored.
+    abandoned: list[str] = field(default_factory=list)
+    # 5xx answers that were not a retryable 503 with Retry-After.
+    not_retryable: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -83,11 +87,19 @@ class Uploader:
                     )
                     return
                 self.last_refusal = f"{answer.status_code} {answer.text[:300]}"
+                if answer.status_code >= 500 and not (
+                    answer.status_code == 503 and answer.headers.get("Retry-After")
+                ):
+                    self.not_retryable[str(answer.status_code)] += 1
                 if answer.status_code < 500 and answer.status_code != 429:
-                    self.gave_up += 1
+                    self._give_up(data)
                     return
             time.sleep(0.2 * (attempt + 1))
+        self._give_up(data)
+
+    def _give_up(self, data: bytes) -> None:
         self.gave_up += 1
+        self.abandoned.append(sha256(data))
 
     def saw(self) -> str:
         """What the client saw, as status: count."""
