@@ -397,6 +397,13 @@ def compile_expression(expression: Any, using: str) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
+# PostgreSQL pulls simple subqueries up into the query around them, substituting each
+# layer's expressions into the next: the megabytes of repeated SQL the layers avoid come
+# back (an UPDATE for one patient's 9 images planned for 25 s). OFFSET 0 keeps each layer
+# a subquery of its own. SQLite does not flatten these (and has no OFFSET without LIMIT).
+_FENCE = {"postgresql": " OFFSET 0"}
+
+
 def dated_images_sql(
     images: QuerySet[ClinicalImage], facility: Facility, rules: Sequence[RuleLike]
 ) -> tuple[str, list[Any]]:
@@ -434,7 +441,8 @@ def dated_images_sql(
             (Column("r", f"d{i}", DateField()), Column("r", f"t{i}", CharField()))
         )
     # Every piece is compiled SQL with its values in params (noqa below: no user text).
-    middle = f"SELECT {', '.join(selected)} FROM ({inner_sql}) f"  # noqa: S608
+    fence = _FENCE.get(connections[using].vendor, "")
+    middle = f"SELECT {', '.join(selected)} FROM ({inner_sql}{fence}) f"  # noqa: S608
     retain_until, basis = _latest(pairs)
     outer_params: list[Any] = []
     outer = []
@@ -444,7 +452,8 @@ def dated_images_sql(
         outer_params.extend(sql_params)
     sql = (
         'SELECT "r"."image_id", "r"."was", "r"."was_basis", '  # noqa: S608
-        f"{outer[0]} AS retain_until, {outer[1]} AS basis FROM ({middle}) r"
+        f"{outer[0]} AS retain_until, {outer[1]} AS basis FROM ({middle}{fence}) r"
+        f"{fence}"
     )
     # Parameters in the order their placeholders are written: outer, middle, inner.
     return sql, outer_params + params + list(inner_params)

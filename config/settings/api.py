@@ -16,6 +16,9 @@ CUSTODIAN_API_ANON_RATE = env.str("CUSTODIAN_API_ANON_RATE", default="120/hour")
 # django-rest-knox: only a SHA-512 digest of each token is stored, in accounts.ApiToken
 # (which adds the device); the header stays "Authorization: Token <key>" (DESIGN.md §6).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model's name
+# knox's migrations create its own token table even when the model is swapped: switched
+# off, so no unused table (with a foreign key to auth_user) is made (accounts/0006).
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_TTL": timedelta(hours=CUSTODIAN_API_TOKEN_HOURS),
