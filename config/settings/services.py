@@ -140,6 +140,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hardcopy.tasks.sweep_hard_copies",
         "schedule": crontab(minute="*/10"),
     },
+    # Queues derivatives an image lacks (the store failed just after it was stored).
+    "derivative-sweep": {
+        "task": "imaging.tasks.sweep_derivatives",
+        "schedule": crontab(minute="*/10"),
+    },
     "delete-expired-exports-hourly": {
         "task": "legal.tasks.delete_expired_exports",
         "schedule": crontab(minute=40),

@@ -384,7 +384,8 @@ def _store(
                 },
             )
             # Enqueue only once the row is committed, or a worker may not see it.
-            enqueue("imaging.tasks.make_derivatives", image.pk)
+            # A failure then is left to the periodic sweep: the image is stored.
+            enqueue("imaging.tasks.make_derivatives", image.pk, swept=True)
             # Hard copies, retention dates and the like follow from the apps that own them.
             for announce in hooks.image_captured:
                 announce(image)

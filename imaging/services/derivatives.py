@@ -6,17 +6,24 @@ GPS, comments, ICC) dropped; the original is never touched. Safe to run twice.
 
 import hashlib
 import io
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from PIL import Image, ImageOps
 
+from common.queue import enqueue
 from imaging.models import ClinicalImage, Derivative
 from imaging.validation import ACCEPTED_FORMATS
 from vault import blobs
 
 PREVIEW_EDGE = 1600
 THUMBNAIL_EDGE = 320
+# The sweep leaves a new image this long to its own task, and queues this many a run.
+SWEEP_SETTLE = timedelta(minutes=1)
+SWEEP_BATCH = 500
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -116,3 +123,28 @@ def make_derivatives(*, image_id: int) -> list[Derivative]:
             # Another run made this one first; keep theirs.
             blobs.discard(name)
     return created
+
+
+def sweep_derivatives() -> dict[str, int]:
+    """Queue make_derivatives for active images still lacking one; return the count.
+
+    Derivatives are made by a task queued on commit; the object store failing just then
+    (inline) or a lost task (workers) leaves an image without its preview or thumbnail.
+    Every ten minutes (settings.CELERY_BEAT_SCHEDULE) this queues the oldest of them.
+    """
+    lacking = Q()
+    for kind in Derivative.Kind.values:
+        lacking |= Q(
+            ~Exists(Derivative.objects.filter(image=OuterRef("pk"), kind=kind))
+        )
+    # NOT EXISTS per kind probes the (image, kind) unique index; ids follow upload order.
+    missing = list(
+        ClinicalImage.objects.active()
+        .filter(uploaded_at__lt=timezone.now() - SWEEP_SETTLE)
+        .filter(lacking)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for pk in missing:
+        enqueue("imaging.tasks.make_derivatives", pk, swept=True)
+    return {"missing": len(missing)}

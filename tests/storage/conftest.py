@@ -4,6 +4,7 @@ The server and the S3 options it is reached with come from tests/s3.py, shared w
 real-worker tests.
 """
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,3 +55,32 @@ def backend(
 def s3(settings: Any, s3_server: S3Server, _isolated_storage: None) -> Backend:
     """S3 only: for what local files do not have (multipart uploads, ACLs)."""
     return _use_s3(settings, s3_server)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def store_unreachable(settings: Any) -> dict[str, Any]:
+    """Point the store at a closed port; return the working STORAGES to restore."""
+    from botocore.config import Config
+
+    working = settings.STORAGES
+    storage = working["default"]
+    settings.STORAGES = {
+        **working,
+        "default": {
+            **storage,
+            "OPTIONS": {
+                **storage["OPTIONS"],
+                "endpoint_url": f"http://127.0.0.1:{_closed_port()}",
+                # One attempt, so the test takes no backoff; the refusal is the same.
+                "client_config": Config(
+                    signature_version="s3v4", retries={"max_attempts": 1}
+                ),
+            },
+        },
+    }
+    return dict(working)
