@@ -358,8 +358,17 @@ def _store(
         consent_recorded_by=actor,
     )
     stored_name = ""
+    committed = False
+
+    def mark_committed() -> None:
+        nonlocal committed
+        committed = True
+
     try:
         with transaction.atomic():
+            # Registered first, so it runs first at the commit: a later callback that
+            # fails (tasks run inline) must not discard a committed image's original.
+            transaction.on_commit(mark_committed)
             # The key first: kept apart, it commits at once, ahead of the image.
             key = blobs.create_data_key(image.public_id)
             stored_name = blobs.save_encrypted(
@@ -390,7 +399,8 @@ def _store(
             for announce in hooks.image_captured:
                 announce(image)
     except BaseException:
-        blobs.discard(stored_name)
-        blobs.discard_data_key(image.public_id)
+        if not committed:
+            blobs.discard(stored_name)
+            blobs.discard_data_key(image.public_id)
         raise
     return image
